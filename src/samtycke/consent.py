@@ -1,0 +1,146 @@
+"""The consent cookie: one codec shared by the server, the middleware and the docs.
+
+The banner writes a first-party cookie named ``samtycke`` whose value is::
+
+    v=1&id=<32 hex>&r=<revision>&t=<unix seconds>&m=<method>&c=<cat>.<cat>&x=<service>.<service>
+
+- ``v``  format version, ``1``
+- ``id`` consent id: 128 random bits as 32 lower-case hex digits
+- ``r``  the declaration revision the person answered
+- ``t``  when they answered, UTC, seconds since 1970
+- ``m``  how: ``a`` accept-all, ``r`` reject-all, ``c`` custom, ``w`` withdraw,
+         ``g`` Global Privacy Control, ``d`` Do Not Track
+- ``c``  accepted categories (``necessary`` is always accepted)
+- ``x``  services refused inside an accepted category (optional)
+
+Every character is legal in a cookie value without quoting. Decoding is strict
+and total: anything malformed, oversized or hostile gives ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+COOKIE_NAME = "samtycke"
+FORMAT_VERSION = 1
+MAX_COOKIE_LENGTH = 2048
+
+METHODS = {
+    "a": "accept-all",
+    "r": "reject-all",
+    "c": "custom",
+    "w": "withdraw",
+    "g": "gpc",
+    "d": "dnt",
+}
+METHOD_CODES = {name: code for code, name in METHODS.items()}
+EXPLICIT_METHODS = frozenset({"accept-all", "reject-all", "custom", "withdraw"})
+
+_ID = re.compile(r"^[0-9a-f]{32}$")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_UINT = re.compile(r"^[0-9]{1,12}$")
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    """A person's current decision as stored in their consent cookie."""
+
+    consent_id: str
+    revision: int
+    timestamp: int
+    categories: frozenset[str]
+    method: str = "custom"
+    refused_services: frozenset[str] = frozenset()
+
+    @property
+    def explicit(self) -> bool:
+        """True for a choice the person made, False for one derived from GPC or DNT."""
+        return self.method in EXPLICIT_METHODS
+
+    def allows(self, category: str) -> bool:
+        """True when ``category`` is accepted (``necessary`` always is)."""
+        return category == "necessary" or category in self.categories
+
+    def allows_service(self, service: str, category: str) -> bool:
+        """True when the service's category is accepted and the service not refused."""
+        return self.allows(category) and service not in self.refused_services
+
+    def is_current(self, revision: int, consent_days: int, now: float | None = None) -> bool:
+        """True when given for ``revision`` and younger than ``consent_days``."""
+        now = time.time() if now is None else now
+        return self.revision == revision and 0 <= now - self.timestamp < consent_days * 86400 + 300
+
+
+def new_consent_id() -> str:
+    """A fresh random 128-bit consent id (32 hex digits)."""
+    return secrets.token_hex(16)
+
+
+def encode_consent_cookie(
+    choices: Mapping[str, bool] | Iterable[str],
+    revision: int,
+    consent_id: str | None = None,
+    timestamp: int | float | None = None,
+    method: str = "custom",
+    refused_services: Iterable[str] = (),
+) -> str:
+    """The cookie value for a decision.
+
+    ``choices`` is ``{"analytics": True, …}`` or an iterable of accepted
+    category ids. Raises ``ValueError`` for values the format cannot carry.
+    """
+    accepted = [k for k, v in choices.items() if v] if isinstance(choices, Mapping) else list(choices)
+    cats = sorted({"necessary", *accepted})
+    refused = sorted(set(refused_services))
+    cid = consent_id or new_consent_id()
+    if not _ID.match(cid):
+        raise ValueError(f"consent id {cid!r} is not 32 lower-case hex digits")
+    if method not in METHOD_CODES:
+        raise ValueError(f"method {method!r} is not one of {', '.join(METHOD_CODES)}")
+    if isinstance(revision, bool) or not isinstance(revision, int) or revision < 1:
+        raise ValueError(f"revision {revision!r} must be a whole number of at least 1")
+    for slug in (*cats, *refused):
+        if not _SLUG.match(slug):
+            raise ValueError(f"{slug!r} is not a category or service id (a-z, 0-9 and '-')")
+    t = int(time.time() if timestamp is None else timestamp)
+    value = f"v={FORMAT_VERSION}&id={cid}&r={revision}&t={t}&m={METHOD_CODES[method]}&c={'.'.join(cats)}"
+    if refused:
+        value += "&x=" + ".".join(refused)
+    return value
+
+
+def decode_consent_cookie(value: str | None) -> ConsentState | None:
+    """Parse a consent cookie value; ``None`` for anything that is not a valid one."""
+    if not value or not isinstance(value, str) or len(value) > MAX_COOKIE_LENGTH:
+        return None
+    if value.startswith('"') and value.endswith('"') and len(value) >= 2:
+        value = value[1:-1]  # some servers quote cookie values
+    fields: dict[str, str] = {}
+    for part in value.split("&"):
+        key, sep, val = part.partition("=")
+        if not sep or key in fields:
+            return None
+        fields[key] = val
+    if fields.get("v") != str(FORMAT_VERSION):
+        return None
+    cid, rev, ts, m, c = (fields.get(k, "") for k in ("id", "r", "t", "m", "c"))
+    if not (_ID.match(cid) and _UINT.match(rev) and _UINT.match(ts) and m in METHODS):
+        return None
+    cats = _slugs(c)
+    refused = _slugs(fields.get("x", ""))
+    if cats is None or refused is None or int(rev) < 1:
+        return None
+    return ConsentState(cid, int(rev), int(ts), frozenset(cats | {"necessary"}), METHODS[m], frozenset(refused))
+
+
+def _slugs(text: str) -> set[str] | None:
+    if not text:
+        return set()
+    parts = text.split(".")
+    if len(parts) > 64 or not all(_SLUG.match(p) for p in parts):
+        return None
+    return set(parts)

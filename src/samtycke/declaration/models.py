@@ -1,0 +1,213 @@
+"""Typed, immutable models of a loaded declaration."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from samtycke.declaration.expiry import Expiry
+from samtycke.declaration.patterns import is_pattern, matches
+from samtycke.errors import Problem
+
+BUILTIN_CATEGORIES = ("necessary", "functional", "analytics", "marketing")
+SignalPolicy = Literal["necessary-and-functional", "ignore"]
+StorageKind = Literal["localStorage", "sessionStorage"]
+
+
+@dataclass(frozen=True)
+class LocalText:
+    """A text in several languages. ``get`` falls back to the default language."""
+
+    texts: Mapping[str, str]
+    default: str
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang``, or in the default language when it has none."""
+        return self.texts.get(lang) or self.texts.get(self.default, "")
+
+    def __bool__(self) -> bool:
+        return any(self.texts.values())
+
+
+@dataclass(frozen=True)
+class Site:
+    """The ``[site]`` table: who runs the site and how consent behaves."""
+
+    id: str
+    name: str
+    controller: str
+    contact: str
+    domains: tuple[str, ...]
+    languages: tuple[str, ...]
+    consent_days: int = 90
+    revision: int = 1
+    do_not_track: SignalPolicy = "necessary-and-functional"
+    global_privacy_control: SignalPolicy = "necessary-and-functional"
+    google_consent_mode: bool = False
+    updated: dt.date | None = None
+    policy_url: str | None = None
+    privacy_policy: str | None = None
+
+    @property
+    def default_language(self) -> str:
+        """The first declared language."""
+        return self.languages[0]
+
+
+@dataclass(frozen=True)
+class Banner:
+    """The optional ``[banner]`` table: how the browser banner behaves."""
+
+    endpoint: str | None = None
+    settings_button: bool = True
+    wait_for_update: int = 500
+
+
+@dataclass(frozen=True)
+class Category:
+    """A consent category; ``necessary`` is the only one that cannot be refused."""
+
+    id: str
+    label: LocalText
+    description: LocalText
+    refusable: bool = True
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Service:
+    """A third-party (or own) service that sets cookies."""
+
+    id: str
+    name: str
+    provider: str
+    category: str
+    privacy_policy: str | None = None
+    purpose: LocalText | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Cookie:
+    """A declared cookie (or a ``*`` pattern of cookies)."""
+
+    name: str
+    category: str
+    domain: str
+    expires: Expiry
+    purpose: LocalText
+    service: str | None = None
+    line: int = 0
+
+    @property
+    def is_pattern(self) -> bool:
+        """True for a name with ``*``."""
+        return is_pattern(self.name)
+
+    def matches(self, name: str) -> bool:
+        """True when an observed cookie called ``name`` is this declared cookie."""
+        return matches(self.name, name)
+
+
+@dataclass(frozen=True)
+class Storage:
+    """A declared localStorage or sessionStorage key (or pattern)."""
+
+    name: str
+    kind: StorageKind
+    category: str
+    purpose: LocalText
+    service: str | None = None
+    expires: Expiry | None = None
+    line: int = 0
+
+    @property
+    def is_pattern(self) -> bool:
+        """True for a key with ``*``."""
+        return is_pattern(self.name)
+
+    def matches(self, key: str) -> bool:
+        """True when the observed storage ``key`` is this declared key."""
+        return matches(self.name, key)
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """Everything one ``samtycke.toml`` declares, validated.
+
+    ``categories`` holds the categories in use, in display order: the built-ins
+    first (``necessary`` always), then custom ones in file order.
+    """
+
+    site: Site
+    categories: tuple[Category, ...]
+    services: tuple[Service, ...]
+    cookies: tuple[Cookie, ...]
+    storage: tuple[Storage, ...]
+    banner: Banner = field(default_factory=Banner)
+    path: Path | None = None
+    warnings: tuple[Problem, ...] = ()
+
+    def category(self, category_id: str) -> Category:
+        """The category with this id (KeyError when there is none)."""
+        for c in self.categories:
+            if c.id == category_id:
+                return c
+        raise KeyError(category_id)
+
+    def service(self, service_id: str) -> Service:
+        """The service with this id (KeyError when there is none)."""
+        for s in self.services:
+            if s.id == service_id:
+                return s
+        raise KeyError(service_id)
+
+    @property
+    def category_ids(self) -> tuple[str, ...]:
+        """Category ids in display order."""
+        return tuple(c.id for c in self.categories)
+
+    def cookies_in(self, category_id: str) -> tuple[Cookie, ...]:
+        """The cookies of one category, in declaration order."""
+        return tuple(c for c in self.cookies if c.category == category_id)
+
+    def storage_in(self, category_id: str) -> tuple[Storage, ...]:
+        """The storage keys of one category, in declaration order."""
+        return tuple(s for s in self.storage if s.category == category_id)
+
+    def services_in(self, category_id: str) -> tuple[Service, ...]:
+        """The services of one category, in declaration order."""
+        return tuple(s for s in self.services if s.category == category_id)
+
+    def find_cookie(self, name: str, domain: str | None = None) -> Cookie | None:
+        """The declared cookie an observed cookie belongs to, exact names first.
+
+        With ``domain`` the declared domain must be that host or a parent of it
+        (or the reverse), so ``_ga`` on another site does not match.
+        """
+        candidates = [c for c in self.cookies if c.matches(name)]
+        if domain is not None:
+            candidates = [c for c in candidates if domains_related(c.domain, domain)] or candidates
+        exact = [c for c in candidates if not c.is_pattern]
+        return (exact or candidates or [None])[0]
+
+    def is_first_party(self, domain: str) -> bool:
+        """True when ``domain`` is one of the site's domains or under one."""
+        return any(domains_related(d, domain) for d in self.site.domains)
+
+    def __iter__(self) -> Iterator[Cookie]:
+        return iter(self.cookies)
+
+
+def normalize_domain(domain: str) -> str:
+    """Lower-case and without a leading dot (the dot is legacy in Set-Cookie)."""
+    return domain.strip().lower().lstrip(".")
+
+
+def domains_related(a: str, b: str) -> bool:
+    """True when one domain equals the other or is a parent of it."""
+    a, b = normalize_domain(a), normalize_domain(b)
+    return a == b or a.endswith("." + b) or b.endswith("." + a)
