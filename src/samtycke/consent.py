@@ -93,7 +93,9 @@ def encode_consent_cookie(
     ``choices`` is ``{"analytics": True, …}`` or an iterable of accepted
     category ids. Raises ``ValueError`` for values the format cannot carry.
     """
-    accepted = [k for k, v in choices.items() if v] if isinstance(choices, Mapping) else list(choices)
+    accepted = (
+        [k for k, v in choices.items() if v] if isinstance(choices, Mapping) else list(choices)
+    )
     cats = sorted({"necessary", *accepted})
     refused = sorted(set(refused_services))
     cid = consent_id or new_consent_id()
@@ -134,7 +136,9 @@ def decode_consent_cookie(value: str | None) -> ConsentState | None:
     refused = _slugs(fields.get("x", ""))
     if cats is None or refused is None or int(rev) < 1:
         return None
-    return ConsentState(cid, int(rev), int(ts), frozenset(cats | {"necessary"}), METHODS[m], frozenset(refused))
+    return ConsentState(
+        cid, int(rev), int(ts), frozenset(cats | {"necessary"}), METHODS[m], frozenset(refused)
+    )
 
 
 def _slugs(text: str) -> set[str] | None:

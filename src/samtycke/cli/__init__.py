@@ -20,12 +20,32 @@ from samtycke.errors import SamtyckeError
 # name → (module, attribute, one-line help shown in `samtycke --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "check": ("samtycke.cli.check", "check", "Validate a declaration file."),
-    "policy": ("samtycke.cli.policy", "policy", "Render the cookie policy (HTML, Markdown or JSON)."),
-    "build": ("samtycke.cli.build", "build", "Build the static banner and policy pages into a folder."),
+    "policy": (
+        "samtycke.cli.policy",
+        "policy",
+        "Render the cookie policy (HTML, Markdown or JSON).",
+    ),
+    "build": (
+        "samtycke.cli.build",
+        "build",
+        "Build the static banner and policy pages into a folder.",
+    ),
     "serve": ("samtycke.cli.serve", "serve", "Run the consent server (API, banner, policy pages)."),
-    "demo": ("samtycke.cli.demo", "demo", "Run the whole thing with the Billogram example and a demo site."),
-    "ledger": ("samtycke.cli.ledger", "ledger", "Export, verify, purge or summarise the consent ledger."),
-    "scan": ("samtycke.cli.scan", "scan", "Audit a live site against its declaration in a real browser."),
+    "demo": (
+        "samtycke.cli.demo",
+        "demo",
+        "Run the whole thing with the Billogram example and a demo site.",
+    ),
+    "ledger": (
+        "samtycke.cli.ledger",
+        "ledger",
+        "Export, verify, purge or summarise the consent ledger.",
+    ),
+    "scan": (
+        "samtycke.cli.scan",
+        "scan",
+        "Audit a live site against its declaration in a real browser.",
+    ),
 }
 
 
@@ -58,7 +78,9 @@ class _LazyGroup(click.Group):
 
 
 def _missing_extra(name: str, exc: ImportError) -> click.Command:
-    @click.command(name, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+    @click.command(
+        name, context_settings={"ignore_unknown_options": True, "allow_extra_args": True}
+    )
     def missing() -> None:
         click.echo(
             f"samtycke {name}: needs an optional part that is not installed ({exc.name or exc}); "

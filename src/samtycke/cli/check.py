@@ -22,14 +22,22 @@ def check(file: str, quiet: bool) -> None:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         errors = sum(1 for p in exc.problems if p.severity == "error")
-        click.echo(f"{file}: invalid ({errors} error{'s' if errors != 1 else ''})", err=True)
+        warnings = len(exc.problems) - errors
+        summary = _plural(errors, "error") + (
+            f", {_plural(warnings, 'warning')}" if warnings else ""
+        )
+        click.echo(f"{file}: invalid ({summary})", err=True)
         raise SystemExit(1) from None
     for warning in decl.warnings:
         click.echo(str(warning), err=True)
     if not quiet:
         n = len(decl.warnings)
-        note = f", {n} warning{'s' if n != 1 else ''}" if n else ""
+        note = f", {_plural(n, 'warning')}" if n else ""
         click.echo(
             f"{file}: valid — {len(decl.cookies)} cookies, {len(decl.storage)} storage keys, "
             f"{len(decl.services)} services in {len(decl.categories)} categories{note}"
         )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

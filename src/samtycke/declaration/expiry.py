@@ -88,15 +88,15 @@ def _hint(text: str, amount: int | None = None) -> str:
         amount = int(m.group(1))
     if m:
         guess = _closest_unit(m.group(2).lower())
-        if guess:
-            return f'(try "{amount} {guess}", "session" or "persistent")'
+        if guess and amount:
+            return f'(try "{Expiry("duration", amount, guess)}", "session" or "persistent")'
     return '(try "30 days", "session" or "persistent")'
 
 
-def _closest_unit(word: str) -> str | None:
+def _closest_unit(word: str) -> Unit | None:
     from difflib import get_close_matches
 
     singulars = {u[:-1]: u for u in UNITS}
     candidates = list(UNITS) + list(singulars)
     found = get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return found[0] if found else None
+    return _unit(found[0]) if found else None

@@ -45,7 +45,12 @@ def canonical_content(decl: Declaration) -> dict[str, Any]:
             "privacy_policy": site.privacy_policy,
         },
         "categories": [
-            {"id": c.id, "refusable": c.refusable, "label": texts(c.label), "description": texts(c.description)}
+            {
+                "id": c.id,
+                "refusable": c.refusable,
+                "label": texts(c.label),
+                "description": texts(c.description),
+            }
             for c in decl.categories
         ],
         "services": [
@@ -87,7 +92,9 @@ def canonical_content(decl: Declaration) -> dict[str, Any]:
 
 def canonical_json(decl: Declaration) -> bytes:
     """The canonical content serialised deterministically (sorted keys, no spaces, UTF-8)."""
-    return json.dumps(canonical_content(decl), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return json.dumps(
+        canonical_content(decl), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode()
 
 
 def fingerprint(decl: Declaration) -> str:

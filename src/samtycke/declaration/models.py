@@ -192,7 +192,8 @@ class Declaration:
         if domain is not None:
             candidates = [c for c in candidates if domains_related(c.domain, domain)] or candidates
         exact = [c for c in candidates if not c.is_pattern]
-        return (exact or candidates or [None])[0]
+        best = exact or candidates
+        return best[0] if best else None
 
     def is_first_party(self, domain: str) -> bool:
         """True when ``domain`` is one of the site's domains or under one."""

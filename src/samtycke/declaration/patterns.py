@@ -35,7 +35,7 @@ def check_name(name: str) -> None:
     if "**" in name:
         raise PatternError("has '**'; one '*' already matches any run of characters")
     if name.strip("*") == "":
-        raise PatternError("matches every name; give the fixed part, e.g. \"_ga_*\"")
+        raise PatternError('matches every name; give the fixed part, e.g. "_ga_*"')
 
 
 @lru_cache(maxsize=4096)

@@ -1,0 +1,5 @@
+"""``python -m samtycke.cli``."""
+
+from samtycke.cli import main
+
+main(prog_name="samtycke")
