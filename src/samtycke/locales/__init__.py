@@ -6,13 +6,17 @@ adding ``<code>.toml`` here with every key that ``en.toml`` has.
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from samtycke.errors import LocaleError
+
+if TYPE_CHECKING:  # the declaration package imports this one; avoid the cycle at run time
+    from samtycke.declaration.expiry import Expiry
 
 REFERENCE_LANGUAGE = "en"
 
@@ -64,3 +68,21 @@ def section(lang: str, prefix: str) -> dict[str, str]:
     """Every key under ``prefix.`` (without the prefix), e.g. the banner texts."""
     start = prefix + "."
     return {k[len(start) :]: v for k, v in catalog(lang).items() if k.startswith(start)}
+
+
+def format_expiry(expiry: Expiry, lang: str) -> str:
+    """How long a cookie lives, in words: "2 år", "30 päivää", "Sitzung"…
+
+    Every supported language has two plural forms (one and other), so the
+    singular is used for exactly 1.
+    """
+    if expiry.kind != "duration":
+        return text(lang, f"expiry.{expiry.kind}")
+    form = "one" if expiry.amount == 1 else "other"
+    return text(lang, f"expiry.{expiry.unit}_{form}", n=expiry.amount)
+
+
+def format_date(day: dt.date, lang: str) -> str:
+    """A date written out the way ``lang`` writes it ("1 november 2026", "1. November 2026")."""
+    months = text(lang, "date.months").split()
+    return text(lang, "date.format", day=day.day, month=months[day.month - 1], year=day.year)
