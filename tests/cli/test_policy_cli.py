@@ -170,7 +170,7 @@ def test_output_into_missing_folder_exits_2_and_leaves_nothing(decl: Path, tmp_p
 
 
 def test_failed_write_removes_the_temporary_file(tmp_path: Path) -> None:
-    from samtycke.cli.policy import write_atomically
+    from samtycke.cli._common import write_atomically
 
     target = tmp_path / "p.html"
     target.write_text("old", encoding="utf-8")

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import NoReturn
 
 import click
 
-from samtycke.declaration import load_declaration
-from samtycke.errors import DeclarationError
+from samtycke.cli._common import load_or_exit, write_atomically
 from samtycke.policy import FORMATS, render_policy
 
 
@@ -49,16 +46,7 @@ def policy(file: str, lang: str | None, fmt: str, fragment: bool, out: Path | No
     """
     if fragment and fmt != "html":
         _usage_error("--fragment only applies to --format html")
-    try:
-        decl = load_declaration(file)
-    except DeclarationError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        errors = sum(1 for p in exc.problems if p.severity == "error")
-        click.echo(f"{file}: invalid ({errors} error{'s' if errors != 1 else ''})", err=True)
-        raise SystemExit(1) from None
-    for warning in decl.warnings:
-        click.echo(str(warning), err=True)
+    decl = load_or_exit(file)
     lang = lang or decl.site.default_language
     if lang not in decl.site.languages:
         _usage_error(
@@ -80,23 +68,3 @@ def _usage_error(message: str) -> NoReturn:
     # One line and exit 2, like every other usage error of samtycke.
     click.echo(f"samtycke policy: {message}", err=True)
     raise SystemExit(2)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
-
-    A reader sees either the old file or the whole new one, never half of it,
-    and a failed write leaves no temporary file behind.
-    """
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
