@@ -80,3 +80,14 @@ def pg_url() -> Iterator[str]:
     yield f"{base}/{name}"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests that use the shared sync-Playwright browser last.
+
+    Playwright's sync API keeps an event loop running in the main thread for as
+    long as the session browser lives, and ``asyncio.run`` refuses to start
+    inside one; so every test that needs its own loop runs before the first
+    browser test. The sort is stable: the order within each group is kept.
+    """
+    items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
