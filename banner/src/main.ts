@@ -1,0 +1,303 @@
+// samtycke.js: reads the site config, keeps the consent cookie, gates content, shows the layers.
+import type { SamtyckeApi, SamtyckeConsent, SamtyckeMethod } from "../samtycke.d";
+import * as C from "./cookie";
+import { $$, h } from "./dom";
+import { consentDefault, consentUpdate } from "./gcm";
+import { frames, ran, runScripts } from "./gate";
+import { retry, send } from "./send";
+import type { Config } from "./types";
+import { type Draft, Ui } from "./ui";
+
+declare const __CSS__: string;
+type View = "" | "banner" | "settings" | "notice";
+
+const cfg: Config = (window as unknown as { samtyckeConfig: Config }).samtyckeConfig;
+const me = document.currentScript as HTMLScriptElement | null;
+const nonce = me?.nonce || undefined;
+const here = (url: string) =>
+  new URL(url.replace("{lang}", ui.lang), me?.src || location.href).href;
+const now = () => Math.floor(Date.now() / 1000);
+const ids = cfg.categories.map((c) => c.id);
+
+function pickLanguage(): string {
+  for (const want of [document.documentElement.lang, ...navigator.languages]) {
+    const l = (want || "").toLowerCase().split("-")[0];
+    const code = l == "no" || l == "nn" ? "nb" : l;
+    if (cfg.languages.includes(code)) return code;
+  }
+  return cfg.languages[0];
+}
+
+function signal(): SamtyckeMethod | null {
+  const gpc = (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
+  if (gpc && cfg.global_privacy_control != "ignore") return "gpc";
+  return navigator.doNotTrack == "1" && cfg.do_not_track != "ignore" ? "dnt" : null;
+}
+
+const ui = new Ui(cfg, pickLanguage());
+let state: SamtyckeConsent | null = null; // the current, valid decision
+let known: SamtyckeConsent | null = null; // any readable one, so a renewed decision keeps its id
+let view: View = "";
+let back: Element | null = null;
+let draft: Draft = { cats: new Set(), refused: new Set() };
+const root = document.createElement("div");
+const live = document.createElement("div"); // stays put, so screen readers announce changes
+const box = document.createElement("div");
+
+const ok = (cat: string, service?: string): boolean =>
+  cat == "necessary" ||
+  (!!state &&
+    state.categories.includes(cat) &&
+    !(service && state.refusedServices.includes(service)));
+
+function load(): void {
+  const fresh = (s: SamtyckeConsent) =>
+    s.revision == cfg.revision &&
+    now() - s.timestamp >= 0 &&
+    now() - s.timestamp < cfg.consent_days * 86400 + 300;
+  for (const s of C.read(C.NAME).map(C.decode)) {
+    if (!s) continue;
+    known = known || s;
+    if (fresh(s)) {
+      // A decision derived from a signal holds only while the browser still sends that signal.
+      if (["gpc", "dnt"].includes(s.method) && s.method != signal()) return;
+      return void (state = s);
+    }
+  }
+}
+
+function apply(): void {
+  frames(ok, (cat) => ui.placeholder(cat));
+  runScripts(ok, nonce);
+}
+
+function clear(): void {
+  // Whatever a refused category or service stored goes: cookies on host and parents, storage keys.
+  for (const cat of cfg.categories)
+    for (const k of [...cat.cookies, ...cat.storage]) {
+      if (ok(cat.id, k.service || undefined)) continue;
+      if ("kind" in k) {
+        try {
+          const store = window[k.kind];
+          const re = C.pattern(k.name);
+          for (const key of Object.keys(store)) if (re.test(key)) store.removeItem(key);
+        } catch {
+          // storage blocked: nothing of ours can be in it either
+        }
+      } else C.remove(k.name, [...cfg.domains, k.domain]);
+    }
+}
+
+function decide(method: SamtyckeMethod, cats: string[], refused: string[] = []): void {
+  const before = state;
+  const accepted = ids.filter((id) => id == "necessary" || cats.includes(id));
+  if (method == "custom" && before?.categories.some((c) => !accepted.includes(c)))
+    method = "withdraw";
+  const owner = (s: string) =>
+    cfg.categories.find((c) => c.services.some((x) => x.id == s))?.id || "";
+  state = known = {
+    id:
+      known?.id ||
+      [...crypto.getRandomValues(new Uint8Array(16))]
+        .map((b) => (b + 256).toString(16).slice(1))
+        .join(""),
+    revision: cfg.revision,
+    timestamp: now(),
+    method,
+    categories: accepted,
+    refusedServices: [...new Set(refused)].filter((s) => accepted.includes(owner(s))),
+  };
+  C.write(
+    C.NAME,
+    C.encode(state),
+    cfg.consent_days * 86400,
+    C.siteDomain(location.hostname, cfg.domains),
+  );
+  clear();
+  if (cfg.google_consent_mode) consentUpdate((c) => ok(c));
+  apply();
+  live.textContent = ui.t.saved;
+  dispatchEvent(new CustomEvent("samtycke:change", { detail: api.consent }));
+  const sent = cfg.endpoint
+    ? send(here(cfg.endpoint), {
+        site: cfg.site,
+        consent_id: state.id,
+        revision: cfg.revision,
+        fingerprint: cfg.fingerprint,
+        language: ui.lang,
+        method,
+        choices: Object.fromEntries(ids.map((id) => [id, ok(id)])),
+        url: location.origin + location.pathname,
+      })
+    : Promise.resolve();
+  // A script that already ran cannot be unloaded: reload once the decision is on its way.
+  if ([...ran].some((k) => !ok(...(k.split("/") as [string, string?]))))
+    Promise.race([sent, new Promise((r) => setTimeout(r, 2000))]).then(() => location.reload());
+}
+
+function render(v: View): void {
+  const modal = (x: View) => x == "banner" || x == "settings";
+  if (modal(v) && !modal(view)) back = document.activeElement;
+  if (v == "settings" && view != "settings")
+    draft = { cats: new Set(state?.categories), refused: new Set(state?.refusedServices) };
+  const layer =
+    v == "banner"
+      ? ui.banner(cfg.policy_url && here(cfg.policy_url))
+      : v == "settings"
+        ? ui.settings(draft)
+        : v == "notice"
+          ? ui.notice(state!.method)
+          : null;
+  const wasModal = modal(view);
+  view = v;
+  root.lang = ui.lang;
+  box.replaceChildren(
+    ...(layer ? [layer] : []),
+    ...(cfg.settings_button && !v ? [ui.btn("settings", "stk-r", "reopen")] : []),
+  );
+  if (modal(v)) root.querySelector("h2")!.focus();
+  else if (wasModal) {
+    (back as HTMLElement | null)?.focus?.();
+    back = null;
+  }
+}
+
+function close(): void {
+  render(view == "settings" && !state ? "banner" : "");
+}
+
+function sync(): void {
+  for (const i of $$<HTMLInputElement>(".stk-sw:not([disabled])", root))
+    i.checked = draft.cats.has(i.dataset.c!) && !(i.dataset.s && draft.refused.has(i.dataset.s));
+}
+
+function onChange(e: Event): void {
+  const t = e.target as HTMLInputElement;
+  if (t.id == "stk-lang") {
+    ui.lang = t.value;
+    render("settings");
+    return void root.querySelector<HTMLElement>("#stk-lang")!.focus();
+  }
+  const { c, s } = t.dataset;
+  const services = cfg.categories.find((x) => x.id == c)?.services.map((x) => x.id) || [];
+  if (!c) return;
+  if (!s) {
+    if (t.checked) draft.cats.add(c);
+    else draft.cats.delete(c);
+    for (const x of services) draft.refused.delete(x);
+  } else if (t.checked) {
+    // Switching one service on in a refused category accepts that service only.
+    if (!draft.cats.has(c)) for (const x of services) draft.refused.add(x);
+    draft.cats.add(c);
+    draft.refused.delete(s);
+  } else draft.refused.add(s);
+  sync();
+}
+
+function onClick(e: MouseEvent): void {
+  const t = (e.target as Element).closest?.<HTMLElement>(
+    "[data-samtycke-action],[data-samtycke-allow]",
+  );
+  if (!t) return;
+  e.preventDefault();
+  const { samtyckeAction: a, samtyckeAllow: cat } = t.dataset;
+  if (cat) api.accept([...(state?.categories || []), cat]);
+  else if (a == "accept-all") api.acceptAll();
+  else if (a == "reject-all") api.rejectAll();
+  else if (a == "settings") api.show();
+  else if (a == "close") close();
+  else if (a == "save") {
+    decide("custom", [...draft.cats], [...draft.refused]);
+    render("");
+  }
+}
+
+function onKey(e: KeyboardEvent): void {
+  const inside = root.contains(document.activeElement);
+  if (e.key == "Escape" && view && (view == "settings" || inside)) close();
+  if (e.key != "Tab" || view != "settings") return;
+  // The settings layer is modal: Tab and Shift+Tab cycle inside it.
+  const f = $$<HTMLElement>(
+    "button,select,input:not([disabled]),a[href],summary",
+    root.querySelector(".stk-m")!,
+  );
+  const edge = e.shiftKey ? f[0] : f[f.length - 1];
+  if (
+    !inside ||
+    document.activeElement == edge ||
+    (e.shiftKey && document.activeElement?.tagName == "H2")
+  ) {
+    e.preventDefault();
+    (e.shiftKey ? f[f.length - 1] : f[0]).focus();
+  }
+}
+
+const api: SamtyckeApi = {
+  show: () => render("settings"),
+  acceptAll() {
+    decide("accept-all", ids);
+    render("");
+  },
+  rejectAll() {
+    decide("reject-all", []);
+    render("");
+  },
+  accept(categories) {
+    decide("custom", categories, state?.refusedServices);
+    render("");
+  },
+  accepted: (category) => ok(category),
+  get consent() {
+    return (
+      state && {
+        ...state,
+        categories: [...state.categories],
+        refusedServices: [...state.refusedServices],
+      }
+    );
+  },
+  get language() {
+    return ui.lang;
+  },
+};
+
+function start(): void {
+  // A constructed stylesheet is not inline style, so style-src 'self' allows it.
+  const css = __CSS__;
+  if (document.adoptedStyleSheets) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  } else document.head.append(h("style", { nonce }, css));
+  root.id = "samtycke";
+  root.className = "stk";
+  live.className = "stk-sr";
+  live.setAttribute("role", "status");
+  root.append(live, box);
+  document.body.append(root);
+  document.addEventListener("click", onClick);
+  document.addEventListener("keydown", onKey);
+  root.addEventListener("change", onChange);
+  if (cfg.endpoint) retry(here(cfg.endpoint));
+  const sig = signal();
+  const refusable = cfg.categories.some((c) => c.refusable);
+  if (state) {
+    apply();
+    render("");
+  } else if (sig && refusable) {
+    decide(sig, ["functional"]);
+    render("notice");
+  } else render(refusable ? "banner" : "");
+  dispatchEvent(new CustomEvent("samtycke:ready", { detail: api.consent }));
+}
+
+// Before the DOM is ready: the API, the stored decision and Consent Mode's default
+// and update, so they precede any Google tag that comes after samtycke.js.
+window.samtycke = api;
+load();
+if (cfg.google_consent_mode) {
+  consentDefault(cfg.wait_for_update);
+  if (state) consentUpdate((c) => ok(c));
+}
+if (document.body) start();
+else document.addEventListener("DOMContentLoaded", start);

@@ -1,0 +1,215 @@
+"""Banner benchmark: samtycke against vanilla-cookieconsent 3.1, in the same run.
+
+    .venv/bin/python benchmarks/banner/run.py [--runs N]
+
+Builds samtycke's engine from banner/ (esbuild) and the Billogram example's
+samtycke.js, installs vanilla-cookieconsent 3.1.0 into
+benchmarks/banner/node_modules (npm ci), and prints a Markdown table of:
+
+- sizes: raw, gzip -9 (Python's gzip) and brotli quality 11 (Node's zlib);
+- in headless Chromium (the system one, as in the tests), median of N loads:
+  time from DOMContentLoaded to the first animation frame in which the first
+  layer is visible (height > 0, visibility visible, opacity > 0), cumulative
+  layout shift, and main-thread task and script time (CDP Performance.getMetrics).
+
+Not a test: numbers depend on the machine. Paste them into benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+VCC = HERE / "node_modules" / "vanilla-cookieconsent" / "dist"
+sys.path.insert(0, str(ROOT / "src"))  # this checkout's samtycke, installed or not
+
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title>
+<link rel="icon" href="data:,">{head}</head>
+<body><main><h1>A page</h1><p>{text}</p></main></body></html>"""
+
+# vanilla-cookieconsent with the same four categories and one language (how it is usually run).
+VCC_CONFIG = """CookieConsent.run({
+  hideFromBots: false,  // it hides itself from automated browsers (navigator.webdriver)
+  categories: {necessary: {enabled: true, readOnly: true}, functional: {}, analytics: {}, marketing: {}},
+  language: {default: 'en', translations: {en: {
+    consentModal: {title: 'We use cookies', description: 'Necessary cookies make the site work. With your consent we also use functional, analytics and marketing cookies.',
+      acceptAllBtn: 'Accept all', acceptNecessaryBtn: 'Reject all', showPreferencesBtn: 'Settings'},
+    preferencesModal: {title: 'Cookie settings', acceptAllBtn: 'Accept all', acceptNecessaryBtn: 'Reject all',
+      savePreferencesBtn: 'Save my choices', closeIconLabel: 'Close', sections: [
+        {title: 'Necessary', description: 'Needed for the site to work.', linkedCategory: 'necessary'},
+        {title: 'Functional', description: 'Remember your choices.', linkedCategory: 'functional'},
+        {title: 'Analytics', description: 'Help us improve the site.', linkedCategory: 'analytics'},
+        {title: 'Marketing', description: 'Relevant offers.', linkedCategory: 'marketing'}]}}}}
+});"""
+
+WATCH = """
+window.__cls = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
+}).observe({type: 'layout-shift', buffered: true});
+const poll = () => {
+  const e = document.querySelector(%r);
+  if (e) {
+    const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+    if (r.height > 0 && s.visibility == 'visible' && +s.opacity > 0) return void (window.__visible = performance.now());
+  }
+  requestAnimationFrame(poll);
+};
+requestAnimationFrame(poll);
+"""
+
+
+def sh(*cmd: str, cwd: Path) -> str:
+    """Run a command, fail loudly."""
+    return subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+def brotli_size(path: Path) -> int:
+    """Brotli quality 11 size, computed by Node's zlib (no Python dependency)."""
+    js = (
+        "const z=require('zlib');const b=require('fs').readFileSync(process.argv[1]);"
+        "process.stdout.write(String(z.brotliCompressSync(b,{params:{"
+        "[z.constants.BROTLI_PARAM_QUALITY]:11}}).length))"
+    )
+    return int(sh("node", "-e", js, str(path), cwd=HERE))
+
+
+def sizes(paths: list[Path]) -> tuple[int, int, int]:
+    """Raw, gzip -9 and brotli sizes of files served separately (summed)."""
+    raw = sum(p.stat().st_size for p in paths)
+    gz = sum(len(gzip.compress(p.read_bytes(), 9)) for p in paths)
+    br = sum(brotli_size(p) for p in paths)
+    return raw, gz, br
+
+
+def prepare(www: Path) -> dict[str, tuple[list[Path], str, str]]:
+    """Build both banners into ``www``; name → (files, page, selector of the first layer)."""
+    from samtycke.banner import build_script
+    from samtycke.declaration import load_declaration
+
+    if not (ROOT / "banner" / "node_modules").is_dir():
+        sh("npm", "ci", "--no-audit", "--no-fund", cwd=ROOT / "banner")
+    if not VCC.is_dir():
+        sh("npm", "ci", "--no-audit", "--no-fund", cwd=HERE)
+    sh("node", "build.mjs", str(www / "engine"), cwd=ROOT / "banner")
+    decl = load_declaration(ROOT / "examples" / "billogram" / "samtycke.toml")
+    (www / "samtycke.js").write_text(build_script(decl), encoding="utf-8")
+    (www / "samtycke-purposes.js").write_text(build_script(decl, purposes=True), encoding="utf-8")
+    for name in ("cookieconsent.umd.js", "cookieconsent.css"):
+        shutil.copy(VCC / name, www / name)
+    (www / "cc-config.js").write_text(VCC_CONFIG, encoding="utf-8")
+    text = "Some text. " * 40
+    (www / "samtycke.html").write_text(
+        PAGE.format(head='<script src="samtycke.js" defer></script>', text=text), encoding="utf-8"
+    )
+    vcc_head = (
+        '<link rel="stylesheet" href="cookieconsent.css">'
+        '<script src="cookieconsent.umd.js" defer></script><script src="cc-config.js" defer></script>'
+    )
+    (www / "vanilla.html").write_text(PAGE.format(head=vcc_head, text=text), encoding="utf-8")
+    vcc_files = [www / "cookieconsent.umd.js", www / "cookieconsent.css"]
+    return {
+        "samtycke engine (JS+CSS)": ([www / "engine" / "engine.js"], "", ""),
+        "samtycke, Billogram samtycke.js, 5 languages": (
+            [www / "samtycke.js"],
+            "samtycke.html",
+            ".stk-b",
+        ),
+        "samtycke, Billogram with cookie purposes": ([www / "samtycke-purposes.js"], "", ""),
+        "vanilla-cookieconsent 3.1.0 JS+CSS (no texts)": (vcc_files, "", ""),
+        "vanilla-cookieconsent 3.1.0 + config, 1 language": (
+            [*vcc_files, www / "cc-config.js"],
+            "vanilla.html",
+            "#cc-main .cm",
+        ),
+    }
+
+
+def measure(browser: Any, url: str, selector: str, runs: int) -> dict[str, float]:
+    """Median timings of ``runs`` cold loads, each in a fresh context."""
+    samples: dict[str, list[float]] = {"visible": [], "cls": [], "task": [], "script": []}
+    for _ in range(runs):
+        context = browser.new_context()
+        context.add_init_script(WATCH % selector)
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+        page.goto(url)
+        page.wait_for_function("window.__visible !== undefined", timeout=10_000)
+        page.wait_for_timeout(300)  # let late layout shifts show up
+        dcl = page.evaluate(
+            "performance.getEntriesByType('navigation')[0].domContentLoadedEventStart"
+        )
+        samples["visible"].append(page.evaluate("window.__visible") - dcl)
+        samples["cls"].append(page.evaluate("window.__cls"))
+        metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+        samples["task"].append(metrics["TaskDuration"] * 1000)
+        samples["script"].append(metrics["ScriptDuration"] * 1000)
+        context.close()
+    return {k: statistics.median(v) for k, v in samples.items()}
+
+
+def serve(www: Path) -> tuple[ThreadingHTTPServer, str]:
+    """A quiet static server for ``www`` on a free port of 127.0.0.1."""
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(www)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+def main() -> None:
+    """Build, measure and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="page loads per banner (median)")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    from samtycke.scanner.browser import CHROMIUM_ARGS, find_chromium
+
+    with tempfile.TemporaryDirectory() as tmp:
+        www = Path(tmp)
+        subjects = prepare(www)
+        httpd, origin = serve(www)
+        print(
+            "| | raw B | gzip -9 B | brotli B | DCL → visible ms | CLS | main-thread task ms | script ms |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+            for name, (files, page, selector) in subjects.items():
+                raw, gz, br = sizes(files)
+                cells = ["", "", "", ""]
+                if page:
+                    m = measure(browser, f"{origin}/{page}", selector, args.runs)
+                    cells = [
+                        f"{m['visible']:.1f}",
+                        f"{m['cls']:.3f}",
+                        f"{m['task']:.1f}",
+                        f"{m['script']:.1f}",
+                    ]
+                print(f"| {name} | {raw:,} | {gz:,} | {br:,} | " + " | ".join(cells) + " |")
+            browser.close()
+        httpd.shutdown()
+    print(
+        f"\nMedians of {args.runs} cold loads in headless Chromium; sizes of the files as served."
+    )
+
+
+if __name__ == "__main__":
+    main()

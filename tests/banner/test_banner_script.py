@@ -1,0 +1,87 @@
+"""build_script: the engine plus one site's config, in one file that strict CSP allows."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+
+from samtycke.banner import banner_config, banner_css, build_script, engine_js, type_declarations
+from samtycke.declaration import parse_declaration
+
+TOML = """
+[site]
+id = "s"
+name = "</script><script>alert(1)</script>\u2028!"
+controller = "S AB"
+contact = "p@s.test"
+domains = ["s.test"]
+languages = ["en"]
+
+[[cookies]]
+name = "a"
+category = "analytics"
+expires = "1 day"
+purpose = "Counts."
+"""
+
+
+def config_of(script: str) -> dict[str, object]:
+    head, sep, _ = script.partition(";\n")
+    assert sep and head.startswith("window.samtyckeConfig=")
+    parsed: dict[str, object] = json.loads(head.removeprefix("window.samtyckeConfig="))
+    return parsed
+
+
+def test_config_comes_first_then_the_engine() -> None:
+    decl = parse_declaration(TOML)
+    script = build_script(decl, endpoint="/v1/consents", policy_url="/p/{lang}")
+    assert config_of(script) == banner_config(
+        decl, endpoint="/v1/consents", policy_url="/p/{lang}", purposes=False
+    )
+    assert script.endswith(engine_js())
+
+
+def test_purposes_only_when_asked() -> None:
+    decl = parse_declaration(TOML)
+    assert "Counts." not in build_script(decl)
+    assert "Counts." in build_script(decl, purposes=True)
+
+
+def test_config_cannot_close_an_inlined_script_tag() -> None:
+    script = build_script(parse_declaration(TOML))
+    head = script.partition(";\n")[0]
+    assert "</script" not in head.lower()
+    assert "\u2028" not in head
+    assert config_of(script)["name"] == "</script><script>alert(1)</script>\u2028!"
+
+
+def test_css_ships_inside_the_script() -> None:
+    assert banner_css() == ""
+    assert ".stk-btn{" in engine_js()
+    assert "adoptedStyleSheets" in engine_js()
+
+
+def test_engine_needs_no_eval_and_writes_no_html() -> None:
+    engine = engine_js()
+    for unsafe in (
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "eval(",
+        "Function(",
+    ):
+        assert unsafe not in engine, unsafe
+    assert not re.search(r"setAttribute\(\s*['\"]style", engine)
+
+
+def test_engine_is_small() -> None:
+    # Goal of issue 3: engine JS+CSS at most 7 KB gzip -9.
+    assert len(gzip.compress(engine_js().encode(), 9)) <= 7 * 1024
+
+
+def test_types_are_published() -> None:
+    types = type_declarations()
+    for name in ("SamtyckeApi", "SamtyckeConsent", "samtycke:change", "acceptAll", "accepted"):
+        assert name in types
