@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,16 +10,10 @@ from typing import Any
 
 import pytest
 
+from samtycke.scanner.browser import CHROMIUM_ARGS, find_chromium
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-gpu",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="session")
@@ -35,17 +28,12 @@ def bokio_path() -> Path:
     return EXAMPLES / "bokio" / "samtycke.toml"
 
 
-def chromium_executable() -> str | None:
-    """The system Chromium: $SAMTYCKE_CHROMIUM, else chromium on PATH."""
-    return os.environ.get("SAMTYCKE_CHROMIUM") or shutil.which("chromium")
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """A headless Chromium shared by the session (fresh contexts per test)."""
     from playwright.sync_api import sync_playwright
 
-    exe = chromium_executable()
+    exe = find_chromium()
     if exe is None:
         pytest.fail("no Chromium found: install Debian's chromium package (scripts/setup does)")
     with sync_playwright() as pw:

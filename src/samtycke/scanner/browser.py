@@ -1,0 +1,50 @@
+"""Find and launch a headless Chromium: $SAMTYCKE_CHROMIUM, ``chromium`` on PATH, or Playwright's own."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from typing import Any
+
+from samtycke.errors import ScanError
+
+# Flags for an unattended, quiet browser that makes no traffic of its own.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-gpu",
+    "--no-first-run",
+]
+_ON_PATH = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def find_chromium() -> str | None:
+    """The system browser to use, or ``None`` to fall back to Playwright's own."""
+    env = os.environ.get("SAMTYCKE_CHROMIUM")
+    if env:
+        if not (os.path.isfile(env) and os.access(env, os.X_OK)):
+            raise ScanError(f"SAMTYCKE_CHROMIUM={env} is not an executable file")
+        return env
+    for name in _ON_PATH:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+async def launch_browser(playwright: Any) -> Any:
+    """A headless Chromium; a :class:`ScanError` naming what to install when there is none."""
+    exe = find_chromium()
+    try:
+        return await playwright.chromium.launch(
+            executable_path=exe, args=CHROMIUM_ARGS, headless=True
+        )
+    except Exception as exc:  # Playwright raises its own Error type for every launch failure
+        where = exe or "Playwright's bundled Chromium"
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ScanError(
+            f"no usable browser ({where}: {first}); install chromium, set SAMTYCKE_CHROMIUM, "
+            "or run `playwright install chromium`"
+        ) from exc

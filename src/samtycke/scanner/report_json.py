@@ -1,0 +1,84 @@
+"""The JSON report; its schema is documented in docs/scanner.md."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from samtycke.scanner.model import ScanResult
+
+SCHEMA_VERSION = 1
+
+
+def to_dict(result: ScanResult) -> dict[str, Any]:
+    """The report as plain JSON-ready data."""
+    return {
+        "schema": SCHEMA_VERSION,
+        "url": result.url,
+        "declaration": result.declaration,
+        "browser": result.browser,
+        "seconds": round(result.seconds, 2),
+        "phases": [
+            {"phase": p.phase, "pages": p.pages, "seconds": round(p.seconds, 2), "banner": p.banner}
+            for p in result.phases
+        ],
+        "pages": result.pages,
+        "skipped_by_robots": result.skipped,
+        "cookies": [
+            {
+                "name": c.name,
+                "domain": c.domain,
+                "path": c.path,
+                "expires_days": c.expires_days,
+                "third_party": c.third_party,
+                "http_only": c.http_only,
+                "secure": c.secure,
+                "same_site": c.same_site,
+                "partitioned": c.partitioned,
+                "phases": c.phases,
+                "pages": c.pages,
+                "declared": c.declared,
+                "category": c.category,
+                "suggested_category": c.suggested_category,
+                "suggested_service": c.suggested_service,
+                "note": c.note,
+            }
+            for c in result.cookies
+        ],
+        "storage": [
+            {
+                "kind": s.kind,
+                "key": s.key,
+                "origin": s.origin,
+                "phases": s.phases,
+                "pages": s.pages,
+                "declared": s.declared,
+                "category": s.category,
+                "note": s.note,
+            }
+            for s in result.storage
+        ],
+        "pixels": [
+            {"url": p.url, "page": page, "phase": phase, "reason": p.reason}
+            for phase, page, p in result.pixels
+        ],
+        "rejected_cookies": sorted({r for v in result.visits for r in v.rejected}),
+        "errors": [
+            {"page": v.url, "phase": v.phase, "error": v.error} for v in result.visits if v.error
+        ],
+        "violations": [
+            {
+                "kind": v.kind,
+                "cookie": v.cookie,
+                "page": v.page,
+                "phase": v.phase,
+                "detail": v.detail,
+            }
+            for v in result.violations
+        ],
+    }
+
+
+def to_json(result: ScanResult) -> str:
+    """The report as indented JSON text."""
+    return json.dumps(to_dict(result), indent=2, ensure_ascii=False) + "\n"

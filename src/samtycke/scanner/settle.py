@@ -1,0 +1,149 @@
+"""When a page is done: nothing pending and a cookie jar that has stopped changing.
+
+A fixed sleep either wastes time or misses the tracker that sets its cookie a
+few seconds after load. Instead an init script, run in every frame before the
+page's own scripts, records the page's one-shot timers (``setTimeout`` up to a
+horizon; chains of timers that re-arm themselves are followed only a few links
+deep, so a polling loop cannot hold the page open) and the cookies scripts
+write. The scanner waits while a request is in flight or a timer is due, then
+for the jar to stay unchanged: ``settle`` seconds in general, a quarter of
+that when the page reports nothing pending — always within ``settle_cap``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+TIMER_HORIZON_MS = 10_000
+POLL_SECONDS = 0.2
+
+INIT_SCRIPT = """
+(() => {
+  if (window.__samtyckeScan) return;
+  const s = { timers: new Map(), writes: [], blocked: [], depth: 0 };
+  Object.defineProperty(window, "__samtyckeScan", { value: s, enumerable: false });
+  const setT = window.setTimeout, clearT = window.clearTimeout;
+  window.setTimeout = function (fn, delay, ...args) {
+    const ms = Number(delay) || 0;
+    const depth = s.depth + 1;
+    if (typeof fn !== "function") return setT.call(window, fn, delay, ...args);
+    let id;
+    const run = function () {
+      s.timers.delete(id);
+      const outer = s.depth;
+      s.depth = depth;
+      try { return fn.apply(this, arguments); } finally { s.depth = outer; }
+    };
+    id = setT.call(window, run, delay, ...args);
+    if (ms <= __HORIZON__ && depth <= 3) s.timers.set(id, Date.now() + ms);
+    return id;
+  };
+  window.clearTimeout = function (id) { s.timers.delete(id); return clearT.call(window, id); };
+  // Where the browser blocks a cross-site frame's storage (as headless
+  // Chromium does with third-party cookies blocked), stand in with a recorder,
+  // so the keys the page would store in an ordinary browser are known.
+  s.real = {};
+  for (const kind of ["localStorage", "sessionStorage"]) {
+    const owner = Object.getOwnPropertyDescriptor(window, kind) ? window : Window.prototype;
+    const d = Object.getOwnPropertyDescriptor(owner, kind);
+    if (!d || !d.get || !d.configurable) continue;
+    s.real[kind] = () => d.get.call(window);
+    let stand = null;
+    Object.defineProperty(owner, kind, {
+      configurable: true,
+      enumerable: d.enumerable,
+      get() {
+        try { return d.get.call(window); } catch (e) {
+          if (!stand) {
+            const m = new Map();
+            stand = {
+              getItem: (k) => (m.has(String(k)) ? m.get(String(k)) : null),
+              setItem: (k, v) => { m.set(String(k), String(v)); s.blocked.push([kind, String(k)]); },
+              removeItem: (k) => { m.delete(String(k)); },
+              clear: () => m.clear(),
+              key: (i) => [...m.keys()][i] ?? null,
+              get length() { return m.size; },
+            };
+          }
+          return stand;
+        }
+      },
+    });
+  }
+  const jar = Object.getOwnPropertyDescriptor(Document.prototype, "cookie");
+  if (jar && jar.configurable) {
+    Object.defineProperty(Document.prototype, "cookie", {
+      configurable: true,
+      enumerable: jar.enumerable,
+      get() { return jar.get.call(this); },
+      set(v) { s.writes.push(String(v)); jar.set.call(this, v); },
+    });
+  }
+})();
+""".replace("__HORIZON__", str(TIMER_HORIZON_MS))
+
+_PENDING_TIMERS = """() => {
+  const s = window.__samtyckeScan;
+  if (!s) return 0;
+  const now = Date.now();
+  let n = 0;
+  for (const [id, due] of s.timers) { if (due + 1000 < now) s.timers.delete(id); else n++; }
+  return n;
+}"""
+
+
+async def _never() -> bool:
+    return False
+
+
+async def pending_timers(page: Any) -> int:
+    """One-shot timers still due in any frame of the page."""
+    total = 0
+    for frame in page.frames:
+        try:
+            total += int(await frame.evaluate(_PENDING_TIMERS))
+        except Exception:  # a frame that navigated or closed meanwhile has nothing pending
+            continue
+    return total
+
+
+async def wait_settled(
+    page: Any,
+    *,
+    inflight: Callable[[], int],
+    last_activity: Callable[[], float],
+    poll_jar: Callable[[], Awaitable[bool]],
+    settle: float,
+    cap: float,
+    hold: Callable[[], Awaitable[bool]] = _never,
+) -> float:
+    """Wait until the page is done; returns the seconds waited.
+
+    ``inflight`` counts the page's open requests, ``last_activity`` is the loop
+    time of the last request event, ``poll_jar`` snapshots the jar and says
+    whether it changed; ``hold`` runs on every poll and keeps the page open
+    while it returns True (the banner driver uses it to wait for a banner).
+    """
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    changed_at = start
+    while True:
+        await asyncio.sleep(POLL_SECONDS)
+        now = loop.time()
+        if await poll_jar():
+            changed_at = now
+        if now - start >= cap:
+            break
+        if await hold():
+            changed_at = loop.time()
+            continue
+        if inflight() > 0:
+            continue
+        quiet = now - max(changed_at, last_activity())
+        if quiet >= settle:
+            break
+        if quiet >= settle / 4 and await pending_timers(page) == 0:
+            break
+    return loop.time() - start

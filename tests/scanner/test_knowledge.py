@@ -1,0 +1,156 @@
+"""The knowledge base: samtycke's own services and Open Cookie Database CSV files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from samtycke.knowledge import KnowledgeFileError, builtin_knowledge, load_knowledge, parse_ocd_csv
+
+# The unmodified Open Cookie Database (commit 0ee5a17, Apache-2.0) kept beside
+# the project; $SAMTYCKE_OCD_CSV points elsewhere.
+OCD = Path(
+    os.environ.get(
+        "SAMTYCKE_OCD_CSV",
+        Path(__file__).resolve().parents[3]
+        / "shared/data/open-cookie-database/open-cookie-database.csv",
+    )
+)
+
+REQUIRED_SERVICES = {
+    "Google Analytics",
+    "Google Ads",
+    "DoubleClick",
+    "Meta pixel",
+    "LinkedIn Insight Tag",
+    "Hotjar",
+    "Microsoft Clarity",
+    "Azure Application Insights",
+    "HubSpot",
+    "Intercom",
+    "Stripe",
+    "Cloudflare",
+    "YouTube",
+    "Vimeo",
+    "TikTok pixel",
+    "Pinterest tag",
+    "Pardot (Account Engagement)",
+    "ActiveCampaign",
+    "Matomo",
+    "Plausible Analytics",
+    "Segment",
+    "Mixpanel",
+    "Amplitude",
+    "Optimizely",
+    "Vercel",
+    "Netlify",
+}
+
+
+def test_builtin_lookups() -> None:
+    kb = builtin_knowledge()
+    got = {
+        name: (k.service, k.category, k.expires) if (k := kb.lookup(name)) else None
+        for name in (
+            "_ga",
+            "_ga_ABC123",
+            "_gat_UA-1",
+            "_fbp",
+            "_hjSessionUser_99",
+            "_pk_id.1.abcd",
+            "mp_0123_mixpanel",
+            "__stripe_mid",
+            "nothing_known",
+        )
+    }
+    assert got == {
+        "_ga": ("Google Analytics", "analytics", "2 years"),
+        "_ga_ABC123": ("Google Analytics", "analytics", "2 years"),
+        "_gat_UA-1": ("Google Analytics", "analytics", "1 minute"),
+        "_fbp": ("Meta pixel", "marketing", "90 days"),
+        "_hjSessionUser_99": ("Hotjar", "analytics", "1 year"),
+        "_pk_id.1.abcd": ("Matomo", "analytics", "13 months"),
+        "mp_0123_mixpanel": ("Mixpanel", "analytics", "1 year"),
+        "__stripe_mid": ("Stripe", "necessary", "1 year"),
+        "nothing_known": None,
+    }
+    assert kb.tracker_host("www.google-analytics.com") == "Google Analytics"
+    assert kb.tracker_host("plausible.io") == "Plausible Analytics"
+    assert kb.tracker_host("example.com") is None
+
+
+def test_builtin_covers_the_required_services() -> None:
+    kb = builtin_knowledge()
+    named = {c.service for c in kb.cookies} | set(kb.hosts.values())
+    assert named >= REQUIRED_SERVICES
+
+
+def test_builtin_lifetimes_use_the_expiry_grammar() -> None:
+    from samtycke.declaration import parse_expiry
+
+    for c in builtin_knowledge().cookies:
+        parse_expiry(c.expires or "")
+
+
+def test_open_cookie_database_loads() -> None:
+    kb = load_knowledge(OCD)
+    assert len(kb.cookies) == 2264
+    ga = kb.lookup("_ga_XYZ")
+    assert ga is not None and (ga.service, ga.category) == ("Google Analytics", "analytics")
+    # a name tied to a third party's domain matches only on that domain
+    assert kb.lookup("tp_something", "example.com") is None
+    tp = kb.lookup("tp_something", "t.tailtarget.com")
+    assert tp is not None and tp.category == "marketing"
+
+
+def test_extend_prefers_the_users_file() -> None:
+    kb = builtin_knowledge()
+    kb.extend(
+        parse_ocd_csv(
+            "ID,Platform,Category,Cookie / Data Key name,Domain,Description,Retention period,"
+            "Data Controller,User Privacy & GDPR Rights Portals,Wildcard match\n"
+            "1,Mine,Security,_ga,,,1 day,Me,,0\n"
+            "2,Mine,Personalization,pref_,,,1 day,Me,,1\n",
+            "mine.csv",
+        )
+    )
+    ga, pref = kb.lookup("_ga"), kb.lookup("pref_dark")
+    assert ga is not None and (ga.service, ga.category) == ("Mine", "necessary")
+    assert pref is not None and (pref.name, pref.category) == ("pref_*", "functional")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "a,b\n1,2\n",
+            "x.csv: not in the Open Cookie Database CSV format (missing column 'Platform'",
+        ),
+        (
+            "ID,Platform,Category,Cookie / Data Key name,Wildcard match\n1,P,Weird,n,0\n",
+            "x.csv:2: row needs a cookie name and a category",
+        ),
+    ],
+)
+def test_bad_csv_names_the_problem(text: str, message: str) -> None:
+    with pytest.raises(KnowledgeFileError) as err:
+        parse_ocd_csv(text, "x.csv")
+    assert str(err.value).startswith(message)
+
+
+def test_toml_knowledge_file(tmp_path: Path) -> None:
+    path = tmp_path / "k.toml"
+    path.write_text(
+        '[[services]]\nname = "Acme"\nprovider = "Acme"\ncategory = "marketing"\n'
+        'hosts = ["acme.test"]\ncookies = [{ name = "acme_*", expires = "1 day" }]\n',
+        encoding="utf-8",
+    )
+    kb = load_knowledge(path)
+    assert kb.lookup("acme_1") is not None and kb.tracker_host("px.acme.test") == "Acme"
+    path.write_text(
+        '[[services]]\nname = "A"\nprovider = "A"\ncategory = "ads"\n', encoding="utf-8"
+    )
+    with pytest.raises(KnowledgeFileError, match="unknown category 'ads'"):
+        load_knowledge(path)
