@@ -1,0 +1,176 @@
+"""Django adapter: middleware, typed settings and the script tag the template tag renders.
+
+Settings, all in one dict::
+
+    SAMTYCKE = {
+        "DECLARATION": BASE_DIR / "samtycke.toml",   # required
+        "UNDECLARED": "block",                       # or "allow", "report"
+        "BANNER_SRC": None,                          # default: static("samtycke/samtycke.js")
+        "INJECT": False,                             # insert the script into HTML responses
+    }
+
+Add ``"samtycke.contrib.django.ConsentMiddleware"`` to ``MIDDLEWARE`` (before
+anything that sets cookies, i.e. near the top) and ``"samtycke.contrib.django_app"``
+to ``INSTALLED_APPS`` for ``{% load samtycke %}``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, cast
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.http import HttpRequest, HttpResponseBase
+
+from samtycke.enforce.effective import EffectiveConsent
+from samtycke.enforce.enforcer import Enforcer
+from samtycke.enforce.inject import HtmlInjector, csp_nonce, is_injectable, script_tag
+from samtycke.enforce.rules import UNDECLARED_MODES, Undeclared
+
+_KEYS = ("DECLARATION", "UNDECLARED", "BANNER_SRC", "INJECT")
+
+
+@dataclass(frozen=True)
+class SamtyckeSettings:
+    """``settings.SAMTYCKE``, checked once."""
+
+    declaration: Path
+    undeclared: Undeclared = "block"
+    banner_src: str | None = None
+    inject: bool = False
+
+    @classmethod
+    def from_dict(cls, raw: object) -> SamtyckeSettings:
+        """Validate the ``SAMTYCKE`` dict; ``ImproperlyConfigured`` names the bad key."""
+        if not isinstance(raw, dict):
+            raise ImproperlyConfigured(
+                "settings.SAMTYCKE must be a dict with at least DECLARATION (the samtycke.toml path)"
+            )
+        unknown = sorted(set(raw) - set(_KEYS))
+        if unknown:
+            raise ImproperlyConfigured(
+                f"settings.SAMTYCKE has unknown key(s) {', '.join(map(repr, unknown))}; "
+                f"known: {', '.join(_KEYS)}"
+            )
+        decl = raw.get("DECLARATION")
+        if not isinstance(decl, str | os.PathLike):
+            raise ImproperlyConfigured(
+                f"settings.SAMTYCKE['DECLARATION'] has value {decl!r}; give the samtycke.toml path"
+            )
+        undeclared = raw.get("UNDECLARED", "block")
+        if undeclared not in UNDECLARED_MODES:
+            raise ImproperlyConfigured(
+                f"settings.SAMTYCKE['UNDECLARED'] has value {undeclared!r}; "
+                f"use one of {', '.join(UNDECLARED_MODES)}"
+            )
+        src = raw.get("BANNER_SRC")
+        if src is not None and not isinstance(src, str):
+            raise ImproperlyConfigured(
+                f"settings.SAMTYCKE['BANNER_SRC'] has value {src!r}; give a URL or None"
+            )
+        inject = raw.get("INJECT", False)
+        if not isinstance(inject, bool):
+            raise ImproperlyConfigured(
+                f"settings.SAMTYCKE['INJECT'] has value {inject!r}; use True or False"
+            )
+        return cls(Path(decl), cast(Undeclared, undeclared), src, inject)
+
+
+@lru_cache(maxsize=1)
+def samtycke_settings() -> SamtyckeSettings:
+    """The project's samtycke settings (re-read when a test overrides ``SAMTYCKE``)."""
+    return SamtyckeSettings.from_dict(getattr(settings, "SAMTYCKE", None))
+
+
+@lru_cache(maxsize=1)
+def enforcer() -> Enforcer:
+    """The one :class:`Enforcer` for the configured declaration."""
+    conf = samtycke_settings()
+    return Enforcer(conf.declaration, undeclared=conf.undeclared)
+
+
+def _reset(*, setting: str, **kwargs: Any) -> None:
+    if setting == "SAMTYCKE":
+        samtycke_settings.cache_clear()
+        enforcer.cache_clear()
+
+
+setting_changed.connect(_reset)
+
+
+def banner_src() -> str:
+    """The URL of ``samtycke.js``: ``BANNER_SRC``, or the static file ``samtycke/samtycke.js``."""
+    src = samtycke_settings().banner_src
+    if src is not None:
+        return src
+    from django.templatetags.static import static
+
+    return str(static("samtycke/samtycke.js"))
+
+
+def request_nonce(request: HttpRequest | None) -> str | None:
+    """The CSP nonce django-csp (or a similar middleware) put on the request, if any."""
+    nonce = getattr(request, "csp_nonce", None)
+    return str(nonce) if nonce else None
+
+
+class ConsentMiddleware:
+    """Sets ``request.consent`` and strips cookies the person has not agreed to."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+        self.settings = samtycke_settings()
+        self.enforcer = enforcer()
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        meta = request.META
+        consent = self.enforcer.consent(
+            meta.get("HTTP_COOKIE"), meta.get("HTTP_SEC_GPC"), meta.get("HTTP_DNT")
+        )
+        request.consent = consent  # Django's documented way to hang data on a request
+        response = self.get_response(request)
+        self.filter_cookies(response, consent, meta.get("HTTP_HOST"))
+        if self.settings.inject and request.method != "HEAD":
+            self.insert_script(response, request)
+        return response
+
+    def filter_cookies(
+        self, response: HttpResponseBase, consent: EffectiveConsent, host: str | None
+    ) -> None:
+        """Drop the refused cookies from ``response.cookies``."""
+        allows = self.enforcer.allows_set_cookie
+        for name, morsel in list(response.cookies.items()):
+            if not allows(morsel.OutputString(), consent, host):
+                del response.cookies[name]
+
+    def insert_script(self, response: HttpResponseBase, request: HttpRequest) -> None:
+        """Insert the banner script into an HTML response, streamed or not."""
+        if not is_injectable(response.get("Content-Type"), response.get("Content-Encoding")):
+            return
+        # Django keeps one value per header; a CSP middleware running after this
+        # one has not set it yet, so fall back to the nonce on the request.
+        policy = response.get("Content-Security-Policy")
+        nonce = csp_nonce([policy] if policy else []) or request_nonce(request)
+        injector = HtmlInjector(script_tag(banner_src(), nonce))
+        if getattr(response, "streaming", False):
+            body = cast(Iterator[bytes], response.streaming_content)
+            response.streaming_content = _injected(body, injector)
+            if response.has_header("Content-Length"):
+                del response["Content-Length"]
+            return
+        content: bytes = response.content
+        response.content = injector.feed(content) + injector.finish()
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
+
+
+def _injected(body: Iterator[bytes], injector: HtmlInjector) -> Iterator[bytes]:
+    for chunk in body:
+        yield injector.feed(chunk)
+    yield injector.finish()

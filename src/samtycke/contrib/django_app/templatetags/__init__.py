@@ -1,0 +1,1 @@
+"""Template tag libraries of ``samtycke.contrib.django_app``."""
