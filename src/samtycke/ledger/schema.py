@@ -1,0 +1,72 @@
+"""The ledger's tables (SQLAlchemy Core), shared by SQLite and PostgreSQL.
+
+Times are integers (microseconds since 1970, UTC) so the hashed ISO text can be
+rebuilt exactly on every database. Hashes are 64 hex digits.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+schema_migrations = Table(
+    "schema_migrations",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("applied_us", BigInteger, nullable=False),
+)
+
+records = Table(
+    "consent_records",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("record_id", String(32), nullable=False, unique=True),
+    Column("consent_id", String(32), nullable=False, index=True),
+    Column("site", String(100), nullable=False),
+    Column("recorded_us", BigInteger, nullable=False, index=True),
+    Column("revision", Integer, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("language", String(16), nullable=False),
+    Column("method", String(16), nullable=False),
+    Column("choices", Text, nullable=False),
+    Column("url", Text),
+    Column("ip", String(64)),
+    Column("user_agent", Text),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+# One row (id = 1): the end of the chain. Appends lock it, so every writer in
+# every process links to the true last record.
+chain_head = Table(
+    "chain_head",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("recorded_us", BigInteger, nullable=False),
+)
+
+# Left behind by a purge: the last purged record's place and hash, so the chain
+# still verifies from the first kept record.
+checkpoints = Table(
+    "chain_checkpoints",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("hash", String(64), nullable=False),
+    Column("recorded_us", BigInteger, nullable=False),
+    Column("purged_us", BigInteger, nullable=False),
+    Column("purged_count", BigInteger, nullable=False),
+)
+
+# What a fingerprint stands for: the canonical declaration content, stored once.
+snapshots = Table(
+    "declaration_snapshots",
+    metadata,
+    Column("fingerprint", String(64), primary_key=True),
+    Column("site", String(100), nullable=False, index=True),
+    Column("revision", Integer, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("created_us", BigInteger, nullable=False),
+)

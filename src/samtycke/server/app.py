@@ -1,0 +1,84 @@
+"""The ASGI application: routes, error handlers, CORS, and the ledger's lifetime."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from samtycke.server import pages
+from samtycke.server.client import RateLimiter
+from samtycke.server.config import ServerConfig, config_from_env
+from samtycke.server.consents import get_history, post_consent
+from samtycke.server.cors import DeclaredOriginsCORS
+from samtycke.server.errors import ApiError, api_error_handler, http_error_handler
+from samtycke.server.fastpath import ConsentFastPath
+from samtycke.server.openapi import openapi_document
+from samtycke.server.sites import load_sites
+from samtycke.server.state import ServerState
+
+
+async def openapi_json(request: Request) -> Response:
+    """``GET /openapi.json``."""
+    return JSONResponse(openapi_document())
+
+
+def api_routes() -> list[BaseRoute]:
+    """The consent API, assets, policy pages and service endpoints."""
+    return [
+        Route("/v1/consents", post_consent, methods=["POST"]),
+        Route("/v1/consents/{consent_id}", get_history, methods=["GET"]),
+        Route("/v1/sites/{site}", pages.site_config, methods=["GET"]),
+        Route("/v1/sites/{site}/samtycke.js", pages.banner_script, methods=["GET"]),
+        Route("/v1/sites/{site}/samtycke.css", pages.banner_stylesheet, methods=["GET"]),
+        Route("/v1/sites/{site}/cookies", pages.policy_redirect, methods=["GET"]),
+        Route("/v1/sites/{site}/cookies/{lang}", pages.policy_page, methods=["GET"]),
+        Route("/samtycke.js", pages.banner_script, methods=["GET"]),
+        Route("/samtycke.css", pages.banner_stylesheet, methods=["GET"]),
+        Route("/cookies", pages.policy_redirect, methods=["GET"]),
+        Route("/cookies/{lang}", pages.policy_page, methods=["GET"]),
+        Route("/.well-known/gpc.json", pages.gpc_json, methods=["GET"]),
+        Route("/healthz", pages.healthz, methods=["GET"]),
+        Route("/openapi.json", openapi_json, methods=["GET"]),
+        Route("/robots.txt", pages.robots, methods=["GET"]),
+    ]
+
+
+def create_app(config: ServerConfig) -> Starlette:
+    """The consent server for ``config``; the ledger opens when the app starts."""
+    sites = load_sites(config.declaration)  # fail before listening on a bad declaration
+    state = ServerState(config, sites, RateLimiter(config.rate, config.burst))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        state.open()
+        try:
+            yield
+        finally:
+            state.close()
+
+    routes = api_routes()
+    if config.demo:
+        from samtycke.server.demo import demo_routes
+
+        routes = demo_routes() + routes
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={ApiError: api_error_handler, HTTPException: http_error_handler},
+    )
+    app.state.samtycke = state
+    app.add_middleware(DeclaredOriginsCORS, sites=lambda: state.sites.values())
+    app.add_middleware(ConsentFastPath, state=state)  # outermost: sees POSTs first
+    return app
+
+
+def create_app_from_env() -> Starlette:
+    """Factory for ``uvicorn --factory`` and worker processes: settings from SAMTYCKE_*."""
+    return create_app(config_from_env(os.environ))

@@ -1,0 +1,178 @@
+"""The consent API: record a decision, read a person's history.
+
+``record_consent`` is the whole of ``POST /v1/consents`` apart from HTTP; the
+Starlette route and the fast path (fastpath.py) both call it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from samtycke.errors import LedgerError
+from samtycke.ledger import Decision, Record
+from samtycke.server.client import pseudonymise_ip
+from samtycke.server.config import BODY_LIMIT
+from samtycke.server.cors import origin_allowed
+from samtycke.server.errors import ApiError
+from samtycke.server.state import ServerState
+from samtycke.server.validation import HEX32, parse_body, validate_consent
+
+MAX_USER_AGENT = 512
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+class _RecordIds(threading.local):
+    # Record ids need to be unique, not secret (consent ids, which are, come from
+    # `secrets`); a generator seeded from the OS per thread and process saves a
+    # system call per request.
+    def __init__(self) -> None:
+        self.rng = random.Random(os.urandom(32))
+
+
+_ids = _RecordIds()
+
+
+def new_record_id() -> str:
+    """128 random bits as 32 hex digits."""
+    return f"{_ids.rng.getrandbits(128):032x}"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """What the consent POST needs to know about the HTTP request."""
+
+    client_host: str | None
+    origin: str | None
+    host: str | None
+    user_agent: str | None
+
+
+def state_of(request: Request) -> ServerState:
+    """The server state of the app handling ``request``."""
+    st: ServerState = request.app.state.samtycke
+    return st
+
+
+def too_large(limit: int = BODY_LIMIT) -> ApiError:
+    """The 413 refusal."""
+    return ApiError(413, f"body is larger than {limit} bytes")
+
+
+async def read_body(request: Request, limit: int = BODY_LIMIT) -> bytes:
+    """The request body, refused with 413 as soon as it passes ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def check_rate(st: ServerState, client_host: str | None) -> None:
+    """429 when this pseudonymised address has spent its tokens."""
+    if not st.limiter.enabled:
+        return
+    wait = st.limiter.take(pseudonymise_ip(client_host) or "-")
+    if wait > 0:
+        raise ApiError(
+            429,
+            "too many requests from this network; try again shortly",
+            headers={"Retry-After": str(max(1, round(wait)))},
+        )
+
+
+async def record_consent(st: ServerState, raw: bytes, caller: Caller) -> dict[str, str]:
+    """Validate one consent body, chain and commit it; the receipt (ApiError if refused)."""
+    data = parse_body(raw)
+    assert st.versions is not None and st.writer is not None  # set at startup
+    post = validate_consent(data, st.sites, st.versions.get)
+    if caller.origin is not None and not origin_allowed(caller.origin, caller.host, [post.site]):
+        raise ApiError(
+            403, f"origin {caller.origin!r} is not a domain of site {post.site.id!r}", "site"
+        )
+    ua = caller.user_agent if st.config.store_user_agent else None
+    decision = Decision(
+        record_id=new_record_id(),
+        consent_id=post.consent_id,
+        site=post.site.id,
+        revision=post.revision,
+        fingerprint=post.fingerprint,
+        language=post.language,
+        method=post.method,
+        choices=post.choices,
+        url=post.url,
+        ip=pseudonymise_ip(caller.client_host, st.config.ip_mode),
+        user_agent=_clean(ua)[:MAX_USER_AGENT] if ua else None,
+    )
+    try:
+        rec = await st.writer.submit(decision)
+    except LedgerError as exc:
+        raise ApiError(503, f"the ledger is unavailable, nothing was stored ({exc})") from None
+    return {
+        "consent_id": rec.decision.consent_id,
+        "record_id": rec.decision.record_id,
+        "recorded_at": rec.recorded_at,
+        "hash": rec.hash,
+    }
+
+
+async def post_consent(request: Request) -> Response:
+    """``POST /v1/consents`` as a Starlette route (the fast path usually answers first)."""
+    st = state_of(request)
+    host = request.client.host if request.client else None
+    check_rate(st, host)
+    raw = await read_body(request)
+    h = request.headers
+    caller = Caller(host, h.get("origin"), h.get("host"), h.get("user-agent"))
+    receipt = await record_consent(st, raw, caller)
+    return Response(receipt_json(receipt), 201, NO_STORE, "application/json")
+
+
+def receipt_json(receipt: dict[str, str]) -> bytes:
+    """The 201 body."""
+    return json.dumps(receipt, separators=(",", ":")).encode()
+
+
+async def get_history(request: Request) -> JSONResponse:
+    """``GET /v1/consents/{consent_id}``: every decision made under this consent id."""
+    st = state_of(request)
+    check_rate(st, request.client.host if request.client else None)
+    cid = request.path_params["consent_id"]
+    if not HEX32.match(cid):
+        raise ApiError(422, "consent_id must be 32 lower-case hex digits", "consent_id")
+    assert st.ledger is not None
+    try:
+        records = await run_in_threadpool(st.ledger.history, cid)
+    except LedgerError as exc:
+        raise ApiError(503, f"the ledger is unavailable ({exc})") from None
+    if not records:
+        raise ApiError(404, f"no decisions recorded for consent id {cid}", "consent_id")
+    return JSONResponse(
+        {"consent_id": cid, "decisions": [public_record(r) for r in records]}, headers=NO_STORE
+    )
+
+
+def public_record(rec: Record) -> dict[str, Any]:
+    """A record as shown to the person: no address or user agent."""
+    d = rec.as_dict()
+    for key in ("ip", "user_agent", "seq", "prev_hash"):
+        d.pop(key, None)
+    return d
+
+
+def _clean(text: str) -> str:
+    return "".join(ch for ch in text if ch.isprintable())

@@ -1,0 +1,207 @@
+"""Everything the server shows besides the consent API: banner, config, policy, signals.
+
+The banner script, its CSS and the policy pages come from the banner and
+policy packages; they are built once per (site, endpoint, language) and kept
+in memory. The endpoint is ``SAMTYCKE_PUBLIC_URL`` when set, else the URL the
+request came in on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+
+from samtycke.errors import LedgerError, SamtyckeError
+from samtycke.server.consents import state_of
+from samtycke.server.errors import ApiError
+from samtycke.server.sites import Site, site_for_host
+
+CACHE = "public, max-age=300"
+
+
+def base_of(request: Request) -> str:
+    """This server's public base URL: SAMTYCKE_PUBLIC_URL, else the one asked."""
+    configured = state_of(request).config.public_url
+    return (configured or str(request.base_url)).rstrip("/")
+
+
+def endpoint_of(request: Request) -> str:
+    """The URL the banner POSTs decisions to."""
+    return base_of(request) + "/v1/consents"
+
+
+def policy_url_of(request: Request, site: Site) -> str:
+    """The site's own policy page when declared, else this server's (``{lang}`` filled in by the banner)."""
+    return site.decl.site.policy_url or f"{base_of(request)}/v1/sites/{site.id}/cookies/{{lang}}"
+
+
+def pick_site(request: Request) -> Site:
+    """The site named in the path or ``?site=``, else the one the Host belongs to."""
+    st = state_of(request)
+    sid = request.path_params.get("site") or request.query_params.get("site")
+    if sid is not None:
+        site = st.sites.get(sid)
+        if site is None:
+            raise ApiError(404, f"unknown site {sid!r}", "site")
+        return site
+    site = site_for_host(st.sites, request.headers.get("host", ""))
+    if site is None:
+        raise ApiError(404, "this host is not a domain of any served site; add ?site=<id>", "site")
+    return site
+
+
+def _built(request: Request, key: tuple[str, str, str], build: Callable[[], str]) -> str:
+    st = state_of(request)
+    text = st.assets.get(key)
+    if text is None:
+        try:
+            text = build()
+        except ImportError as exc:
+            raise ApiError(
+                503, f"this part of samtycke is not installed yet ({exc.name})"
+            ) from None
+        except SamtyckeError as exc:
+            raise ApiError(503, f"cannot build {key[0]} for site {key[1]!r}: {exc}") from None
+        st.assets[key] = text
+    return text
+
+
+def _function(module: str, name: str) -> Callable[..., Any]:
+    """``module.name``, or ApiError 503 while that part of samtycke is missing."""
+    try:
+        fn = getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        fn = None
+    if not callable(fn):
+        raise ApiError(503, f"{module}.{name} is not available in this installation")
+    return fn  # type: ignore[no-any-return]
+
+
+def _text(body: str, media: str, request: Request) -> Response:
+    etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": CACHE})
+    return Response(body, media_type=media, headers={"ETag": etag, "Cache-Control": CACHE})
+
+
+async def banner_script(request: Request) -> Response:
+    """``GET /samtycke.js`` and ``/v1/sites/{site}/samtycke.js``."""
+    site, endpoint = pick_site(request), endpoint_of(request)
+    build = _function("samtycke.banner", "build_script")
+    js = _built(
+        request,
+        ("js", site.id, endpoint),
+        lambda: build(site.decl, endpoint=endpoint, policy_url=policy_url_of(request, site)),
+    )
+    return _text(js, "text/javascript; charset=utf-8", request)
+
+
+async def banner_stylesheet(request: Request) -> Response:
+    """``GET /samtycke.css``: the banner CSS when it ships separately (else 404)."""
+    site = pick_site(request)
+    css_of = _function("samtycke.banner", "banner_css")
+    css = _built(request, ("css", site.id, ""), lambda: str(css_of()))
+    if not css:
+        raise ApiError(404, "the banner's CSS is inside samtycke.js")
+    return _text(css, "text/css; charset=utf-8", request)
+
+
+async def site_config(request: Request) -> Response:
+    """``GET /v1/sites/{site}``: the banner config, with revision and fingerprint."""
+    site, endpoint = pick_site(request), endpoint_of(request)
+    config_of = _function("samtycke.banner", "banner_config")
+    key = ("config", site.id, endpoint)
+    st = state_of(request)
+    config = st.assets.get(key)
+    if config is None:
+        try:
+            data = dict(
+                config_of(site.decl, endpoint=endpoint, policy_url=policy_url_of(request, site))
+            )
+        except SamtyckeError as exc:
+            raise ApiError(503, f"cannot build the config of site {site.id!r}: {exc}") from None
+        data.setdefault("revision", site.decl.site.revision)
+        data.setdefault("fingerprint", site.fingerprint)
+        config = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        st.assets[key] = config
+    return _text(config, "application/json", request)
+
+
+def negotiate(accept_language: str, languages: tuple[str, ...]) -> str:
+    """The best of ``languages`` for an Accept-Language header (default: the first)."""
+    ranked: list[tuple[float, int, str]] = []
+    for i, part in enumerate(accept_language.split(",")):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        if tag and q > 0:
+            ranked.append((-q, i, tag.strip().lower()))
+    aliases = {"no": "nb", "nn": "nb"}  # Norwegian: one written standard served
+    for _, _, tag in sorted(ranked):
+        base = aliases.get(tag.split("-")[0], tag.split("-")[0])
+        if base in languages:
+            return base
+    return languages[0]
+
+
+async def policy_redirect(request: Request) -> Response:
+    """``GET /cookies``: redirect to the reader's language."""
+    site = pick_site(request)
+    lang = negotiate(request.headers.get("accept-language", ""), site.decl.site.languages)
+    prefix = f"/v1/sites/{site.id}" if "site" in request.path_params else ""
+    query = f"?site={site.id}" if "site" in request.query_params else ""
+    return RedirectResponse(
+        f"{prefix}/cookies/{lang}{query}", status_code=307, headers={"Vary": "Accept-Language"}
+    )
+
+
+async def policy_page(request: Request) -> Response:
+    """``GET /cookies/{lang}``: the cookie policy as HTML."""
+    site = pick_site(request)
+    lang = request.path_params["lang"]
+    if lang not in site.decl.site.languages:
+        raise ApiError(
+            404,
+            f"language {lang!r} is not one of the site's ({', '.join(site.decl.site.languages)})",
+            "lang",
+        )
+    render = _function("samtycke.policy", "render_policy")
+    html = _built(request, ("policy", site.id, lang), lambda: str(render(site.decl, lang, "html")))
+    return _text(html, "text/html; charset=utf-8", request)
+
+
+async def gpc_json(request: Request) -> Response:
+    """``GET /.well-known/gpc.json``: this site honours Global Privacy Control."""
+    site = pick_site(request)
+    honoured = site.decl.site.global_privacy_control != "ignore"
+    body: dict[str, Any] = {"gpc": honoured}
+    if site.decl.site.updated is not None:
+        body["lastUpdate"] = site.decl.site.updated.isoformat()
+    return JSONResponse(body, headers={"Cache-Control": CACHE})
+
+
+async def healthz(request: Request) -> Response:
+    """``GET /healthz``: 200 when the ledger answers, 503 when it does not."""
+    st = state_of(request)
+    try:
+        assert st.ledger is not None
+        await run_in_threadpool(st.ledger.ping)
+    except (LedgerError, AssertionError) as exc:
+        return JSONResponse({"status": "unavailable", "error": str(exc)}, status_code=503)
+    return JSONResponse({"status": "ok", "sites": sorted(st.sites)})
+
+
+async def robots(request: Request) -> Response:
+    """``GET /robots.txt``: nothing here needs indexing but the policy pages."""
+    return PlainTextResponse("User-agent: *\nDisallow: /v1/\n")

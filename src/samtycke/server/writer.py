@@ -1,0 +1,92 @@
+"""Group commit: one writer thread batches waiting decisions into one transaction.
+
+Each request puts its decision on a queue and awaits a future. The writer
+takes everything waiting (up to ``batch``), appends it to the chain in a single
+transaction, and only after the commit resolves each future with its record,
+so a 2xx still means "committed" while one fsync serves many requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+from typing import Any
+
+from samtycke.errors import LedgerError
+from samtycke.ledger import Decision, Ledger, Record
+
+_Item = tuple[Decision, asyncio.AbstractEventLoop, "asyncio.Future[Record]"]
+
+
+class GroupWriter:
+    """The single writer of one server process."""
+
+    def __init__(self, ledger: Ledger, batch: int = 512) -> None:
+        self.ledger = ledger
+        self.batch = batch
+        self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="samtycke-writer", daemon=True)
+        self._started = False
+
+    def start(self) -> None:
+        """Start the writer thread."""
+        self._thread.start()
+        self._started = True
+
+    def stop(self) -> None:
+        """Write what is queued, then stop the thread."""
+        if self._started:
+            self._queue.put(None)
+            self._thread.join(timeout=30)
+            self._started = False
+
+    async def submit(self, decision: Decision) -> Record:
+        """Queue ``decision`` and wait until it is committed (LedgerError if it was not)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Record] = loop.create_future()
+        self._queue.put((decision, loop, future))
+        return await future
+
+    def _run(self) -> None:
+        stopping = False
+        while not stopping:
+            first = self._queue.get()
+            if first is None:
+                break
+            items = [first]
+            while len(items) < self.batch:
+                try:
+                    nxt = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if nxt is None:
+                    stopping = True
+                    break
+                items.append(nxt)
+            self._write(items)
+
+    def _write(self, items: list[_Item]) -> None:
+        try:
+            records: list[Record] | None = self.ledger.append([d for d, _, _ in items])
+            error: BaseException | None = None
+        except LedgerError as exc:
+            records, error = None, exc
+        except Exception as exc:  # keep the writer alive whatever happens
+            records, error = None, LedgerError(f"cannot store consent records: {exc}")
+        # One wake-up per event loop and batch, not one per request.
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Record], Any]]] = {}
+        for i, (_, loop, fut) in enumerate(items):
+            by_loop.setdefault(loop, []).append((fut, records[i] if records else error))
+        for loop, outcomes in by_loop.items():
+            loop.call_soon_threadsafe(_settle, outcomes)
+
+
+def _settle(outcomes: list[tuple[asyncio.Future[Record], Any]]) -> None:
+    for fut, outcome in outcomes:
+        if fut.done():
+            continue  # the client went away; its record is committed all the same
+        if isinstance(outcome, BaseException):
+            fut.set_exception(outcome)
+        else:
+            fut.set_result(outcome)

@@ -1,0 +1,89 @@
+"""The canonical record form and the link hash (hypothesis)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from samtycke.ledger import GENESIS_HASH, Decision, canonical_record, link_hash, seal
+from samtycke.ledger.records import format_us
+
+hexes = st.text("0123456789abcdef", min_size=32, max_size=32)
+slugs = st.from_regex(r"[a-z][a-z0-9-]{0,15}", fullmatch=True)
+texts = st.text(max_size=40)
+decisions = st.builds(
+    Decision,
+    record_id=hexes,
+    consent_id=hexes,
+    site=slugs,
+    revision=st.integers(1, 10_000),
+    fingerprint=st.text("0123456789abcdef", min_size=64, max_size=64),
+    language=st.sampled_from(["sv", "en", "fi", "nb", "de"]),
+    method=st.sampled_from(["accept-all", "reject-all", "custom", "withdraw", "gpc", "dnt"]),
+    choices=st.dictionaries(slugs, st.booleans(), max_size=6),
+    url=st.none() | texts,
+    ip=st.none() | texts,
+    user_agent=st.none() | texts,
+)
+times = st.integers(0, 4_102_444_800_000_000)  # up to 2100
+
+
+@given(decisions, st.integers(1, 2**40), times)
+def test_canonical_form_is_plain_sorted_json(d: Decision, seq: int, us: int) -> None:
+    raw = canonical_record(seq, us, d)
+    data = json.loads(raw)
+    assert list(data) == sorted(data)
+    assert raw.isascii()
+    assert raw == json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
+    assert data["seq"] == seq and data["recorded_at"] == format_us(us)
+    assert data["choices"] == dict(d.choices)
+
+
+@given(decisions, st.integers(1, 1000), times)
+def test_choice_order_does_not_change_the_bytes(d: Decision, seq: int, us: int) -> None:
+    flipped = dataclasses.replace(d, choices=dict(reversed(list(d.choices.items()))))
+    assert canonical_record(seq, us, d) == canonical_record(seq, us, flipped)
+
+
+@given(decisions, decisions, st.integers(1, 1000), times)
+def test_different_content_gives_a_different_hash(
+    a: Decision, b: Decision, seq: int, us: int
+) -> None:
+    same = canonical_record(seq, us, a) == canonical_record(seq, us, b)
+    assert same == (a == b or _same_content(a, b))
+    if not same:
+        assert seal(seq, us, GENESIS_HASH, a).hash != seal(seq, us, GENESIS_HASH, b).hash
+
+
+@given(decisions, st.integers(1, 1000), times, st.sampled_from(["seq", "time", "prev"]))
+def test_place_and_time_and_predecessor_are_bound(
+    d: Decision, seq: int, us: int, what: str
+) -> None:
+    base = seal(seq, us, GENESIS_HASH, d)
+    moved = {
+        "seq": lambda: seal(seq + 1, us, GENESIS_HASH, d),
+        "time": lambda: seal(seq, us + 1, GENESIS_HASH, d),
+        "prev": lambda: seal(seq, us, "1" * 64, d),
+    }[what]()
+    assert moved.hash != base.hash
+
+
+def test_link_hash_is_sha256_of_raw_prev_then_record() -> None:
+    import hashlib
+
+    raw = b'{"x":1}'
+    assert link_hash("ab" * 32, raw) == hashlib.sha256(bytes.fromhex("ab" * 32) + raw).hexdigest()
+
+
+def test_time_format() -> None:
+    assert format_us(0) == "1970-01-01T00:00:00.000000Z"
+    assert format_us(1_700_000_000_123_456) == "2023-11-14T22:13:20.123456Z"
+
+
+def _same_content(a: Decision, b: Decision) -> bool:
+    return dataclasses.replace(a, choices=dict(sorted(a.choices.items()))) == dataclasses.replace(
+        b, choices=dict(sorted(b.choices.items()))
+    )

@@ -1,0 +1,103 @@
+"""`samtycke serve` as a real subprocess, and a load of concurrent clients against it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.server.conftest import free_port
+
+
+class ServeProcess:
+    """``python -m samtycke serve`` in its own session, so kill -9 takes every worker."""
+
+    def __init__(self, declaration: Path, db: str, *, workers: int = 1) -> None:
+        self.declaration, self.db, self.workers = declaration, db, workers
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> ServeProcess:
+        """Start and wait until /healthz answers."""
+        cmd = [sys.executable, "-m", "samtycke", "serve", "--declaration", str(self.declaration)]
+        cmd += ["--db", self.db, "--port", str(self.port), "--workers", str(self.workers)]
+        cmd += ["--rate-limit", "off"]
+        self.proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                err = self.proc.stderr.read().decode() if self.proc.stderr else ""
+                raise RuntimeError(f"samtycke serve exited {self.proc.returncode}: {err}")
+            try:
+                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.kill()
+        raise RuntimeError("samtycke serve did not become healthy in 30 s")
+
+    def kill(self) -> None:
+        """kill -9 the whole process group (server and workers)."""
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        """Ctrl-C: a graceful stop."""
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGINT)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        if self.proc is not None and self.proc.stderr is not None:
+            self.proc.stderr.close()
+
+
+async def _client(
+    client: httpx.AsyncClient, url: str, body: dict[str, Any], until: float, acked: list[str]
+) -> int:
+    errors = 0
+    while time.monotonic() < until:
+        try:
+            r = await client.post(url + "/v1/consents", json=body)
+        except httpx.HTTPError:
+            errors += 1
+            await asyncio.sleep(0.05)
+            continue
+        if r.status_code == 201:
+            acked.append(r.json()["record_id"])
+        else:
+            errors += 1
+    return errors
+
+
+def load(url: str, body: dict[str, Any], clients: int, seconds: float) -> tuple[list[str], int]:
+    """``clients`` concurrent connections posting for ``seconds``: (acked record ids, failures)."""
+
+    async def main() -> tuple[list[str], int]:
+        acked: list[str] = []
+        limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+        async with httpx.AsyncClient(limits=limits, timeout=10) as client:
+            until = time.monotonic() + seconds
+            fails = await asyncio.gather(
+                *(_client(client, url, body, until, acked) for _ in range(clients))
+            )
+        return acked, sum(fails)
+
+    return asyncio.run(main())

@@ -1,0 +1,32 @@
+"""schemathesis against /openapi.json on a live server: no 5xx, answers as documented."""
+
+from __future__ import annotations
+
+import httpx
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
+
+from samtycke.server.openapi import SCHEMAS, openapi_document
+from samtycke.server.validation import FIELDS
+from tests.server.conftest import LiveServer
+
+schema = schemathesis.openapi.from_dict(openapi_document())
+
+
+@schema.parametrize()
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+def test_the_api_conforms_and_never_fails(case: schemathesis.Case, server: LiveServer) -> None:
+    # Whether a schema-valid consent is accepted depends on the server's state (which
+    # sites, fingerprints and categories it knows), which a static schema cannot say.
+    case.call_and_validate(base_url=server.url, excluded_checks=[positive_data_acceptance])
+
+
+def test_served_document_is_the_one_tested(server: LiveServer) -> None:
+    served = httpx.get(server.url + "/openapi.json").json()
+    assert served == openapi_document()
+    assert served["openapi"].startswith("3.1")
+
+
+def test_documented_request_fields_are_the_validated_ones() -> None:
+    assert set(SCHEMAS["ConsentRequest"]["properties"]) == set(FIELDS)
