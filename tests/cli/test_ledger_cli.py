@@ -96,3 +96,20 @@ def test_bad_options_exit_2(db: str) -> None:
     assert run("ledger", "export", "--db", db, "--format", "xml")[0] == 2
     assert run("ledger", "purge", "--db", db, "--older-than", "-1")[0] == 2
     assert run("ledger", "export", "--db", db, "--format", "csv", "--since", "yesterday")[0] == 2
+
+
+def test_export_file_appears_whole_or_not_at_all(db: str, tmp_path: Path) -> None:
+    code, _, err = run(
+        "ledger", "export", "--db", db, "--format", "csv", "-o", str(tmp_path / "no" / "x.csv")
+    )
+    assert code == 2 and "cannot write" in err
+    target = tmp_path / "keep.csv"
+    target.write_text("old\n")
+    missing = f"sqlite:///{tmp_path / 'missing.db'}"
+    code, _, _ = run("ledger", "export", "--db", missing, "--format", "csv", "-o", str(target))
+    assert code == 2
+    assert target.read_text() == "old\n"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    code, _, _ = run("ledger", "export", "--db", db, "--format", "csv", "-o", str(target))
+    assert code == 0 and target.read_text().startswith("seq,record_id")
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

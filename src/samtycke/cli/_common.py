@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -38,17 +41,19 @@ def load_or_exit(file: str) -> Declaration:
     return decl
 
 
-def write_atomically(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+@contextmanager
+def atomic_output(path: Path) -> Iterator[TextIO]:
+    """A text file that appears at ``path`` whole, or not at all.
 
-    A reader sees either the old file or the whole new one, never half of it,
-    and a failed write leaves no temporary file behind.
+    Writes go to a temporary file in the same folder, renamed over ``path``
+    when the block ends normally; on an exception it is removed and ``path``
+    is left as it was.
     """
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
@@ -56,3 +61,9 @@ def write_atomically(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through :func:`atomic_output`."""
+    with atomic_output(path) as fh:
+        fh.write(text)

@@ -15,6 +15,7 @@ from typing import TextIO
 
 import click
 
+from samtycke.cli._common import atomic_output
 from samtycke.ledger import (
     FORMATS,
     Ledger,
@@ -75,11 +76,10 @@ def _open(path: Path | None) -> Iterator[TextIO]:
         yield sys.stdout
         return
     try:
-        handle = path.open("w", encoding="utf-8", newline="")
+        with atomic_output(path) as handle:
+            yield handle
     except OSError as exc:
-        raise click.UsageError(f"cannot write {path}: {exc.strerror}") from None
-    with handle:
-        yield handle
+        raise click.UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 @ledger.command("verify")

@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from samtycke.cli._common import write_atomically
 from samtycke.declaration import Declaration, load_declaration
 from samtycke.errors import DeclarationError, ScanError
 from samtycke.knowledge import KnowledgeBase, KnowledgeFileError, builtin_knowledge, load_knowledge
@@ -42,7 +43,7 @@ def _load_knowledge(path: Path | None) -> KnowledgeBase:
 
 def _write(path: Path, text: str) -> None:
     try:
-        path.write_text(text, encoding="utf-8")
+        write_atomically(path, text)
     except OSError as exc:
         raise ScanError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
