@@ -19,11 +19,11 @@ and total: anything malformed, oversized or hostile gives ``None``.
 
 from __future__ import annotations
 
-import re
-import secrets
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+from samtycke import ids
 
 COOKIE_NAME = "samtycke"
 FORMAT_VERSION = 1
@@ -39,10 +39,6 @@ METHODS = {
 }
 METHOD_CODES = {name: code for code, name in METHODS.items()}
 EXPLICIT_METHODS = frozenset({"accept-all", "reject-all", "custom", "withdraw"})
-
-_ID = re.compile(r"^[0-9a-f]{32}$")
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_UINT = re.compile(r"^[0-9]{1,12}$")
 
 
 @dataclass(frozen=True)
@@ -77,7 +73,7 @@ class ConsentState:
 
 def new_consent_id() -> str:
     """A fresh random 128-bit consent id (32 hex digits)."""
-    return secrets.token_hex(16)
+    return ids.new_id()
 
 
 def encode_consent_cookie(
@@ -99,14 +95,14 @@ def encode_consent_cookie(
     cats = sorted({"necessary", *accepted})
     refused = sorted(set(refused_services))
     cid = consent_id or new_consent_id()
-    if not _ID.match(cid):
+    if not ids.is_hex32(cid):
         raise ValueError(f"consent id {cid!r} is not 32 lower-case hex digits")
     if method not in METHOD_CODES:
         raise ValueError(f"method {method!r} is not one of {', '.join(METHOD_CODES)}")
     if isinstance(revision, bool) or not isinstance(revision, int) or revision < 1:
         raise ValueError(f"revision {revision!r} must be a whole number of at least 1")
     for slug in (*cats, *refused):
-        if not _SLUG.match(slug):
+        if not ids.is_slug(slug):
             raise ValueError(f"{slug!r} is not a category or service id (a-z, 0-9 and '-')")
     t = int(time.time() if timestamp is None else timestamp)
     value = f"v={FORMAT_VERSION}&id={cid}&r={revision}&t={t}&m={METHOD_CODES[method]}&c={'.'.join(cats)}"
@@ -130,7 +126,7 @@ def decode_consent_cookie(value: str | None) -> ConsentState | None:
     if fields.get("v") != str(FORMAT_VERSION):
         return None
     cid, rev, ts, m, c = (fields.get(k, "") for k in ("id", "r", "t", "m", "c"))
-    if not (_ID.match(cid) and _UINT.match(rev) and _UINT.match(ts) and m in METHODS):
+    if not (ids.is_hex32(cid) and ids.is_uint(rev) and ids.is_uint(ts) and m in METHODS):
         return None
     cats = _slugs(c)
     refused = _slugs(fields.get("x", ""))
@@ -145,6 +141,6 @@ def _slugs(text: str) -> set[str] | None:
     if not text:
         return set()
     parts = text.split(".")
-    if len(parts) > 64 or not all(_SLUG.match(p) for p in parts):
+    if len(parts) > 64 or not all(ids.is_slug(p) for p in parts):
         return None
     return set(parts)

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from samtycke import locales
+from samtycke import ids, locales
 from samtycke.declaration.checks import did_you_mean, show
 from samtycke.declaration.lines import locate
 from samtycke.declaration.models import (
@@ -24,7 +24,7 @@ from samtycke.declaration.models import (
     normalize_domain,
 )
 from samtycke.declaration.patterns import PatternError, check_name
-from samtycke.declaration.site import DOMAIN, SLUG, SiteChecks
+from samtycke.declaration.site import SiteChecks
 from samtycke.errors import DeclarationError, DeclarationFileError, Problem
 
 _STORAGE_KINDS = ("localStorage", "sessionStorage")
@@ -135,7 +135,7 @@ class _Validator(SiteChecks):
             if cid in out:
                 continue
             where = ("categories", cid)
-            if not SLUG.match(cid):
+            if not ids.is_slug(cid):
                 self.error(where, f"[categories.{cid}]: the id must be a slug of a-z, 0-9 and '-'")
                 continue
             out[cid] = self.category(cid, body)
@@ -176,7 +176,7 @@ class _Validator(SiteChecks):
             what = f"service {sid!r}" if sid else f"service #{i + 1}"
             self.keys(t, _SERVICE_KEYS, where, what)
             self.required(t, ("id", "name", "provider", "category"), where, what)
-            if sid is not None and not SLUG.match(sid):
+            if sid is not None and not ids.is_slug(sid):
                 self.error(
                     (*where, "id"),
                     f"{what}: id must be a slug of a-z, 0-9 and '-' (e.g. \"google-analytics\")",
@@ -214,7 +214,7 @@ class _Validator(SiteChecks):
             self.keys(t, _COOKIE_KEYS, where, what)
             service, category = self.service_and_category(t, where, what, categories, services)
             domain = self.string(t, "domain", where, what)
-            if domain is not None and (not DOMAIN.match(domain.lower()) or "." not in domain):
+            if domain is not None and (not ids.is_domain(domain.lower()) or "." not in domain):
                 self.error(
                     (*where, "domain"),
                     f'{what}: domain {domain!r} is not a host name like "example.com" or ".example.com"',

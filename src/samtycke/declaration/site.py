@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from typing import Any, cast
 
-from samtycke import locales
+from samtycke import ids, locales
 from samtycke.declaration.checks import Checks, did_you_mean, show
 from samtycke.declaration.models import Banner, SignalPolicy, Site, normalize_domain
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-DOMAIN = re.compile(
-    r"^\.?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
-)
 _SIGNAL_POLICIES = ("necessary-and-functional", "ignore")
 _SITE_KEYS = (
     "id", "name", "controller", "contact", "domains", "languages", "consent_days", "revision",
@@ -42,7 +37,7 @@ class SiteChecks(Checks):
         if languages:
             self.languages = languages
         site_id = self.string(t, "id", where, "[site]")
-        if site_id is not None and not SLUG.match(site_id):
+        if site_id is not None and not ids.is_slug(site_id):
             self.error(
                 (*where, "id"),
                 f"[site]: id {site_id!r} must be a slug of a-z, 0-9 and '-' (e.g. \"billogram\")",
@@ -131,7 +126,7 @@ class SiteChecks(Checks):
             return ()
         out = []
         for d in raw:
-            if not DOMAIN.match(d.lower()) or "." not in d:
+            if not ids.is_domain(d.lower()) or "." not in d:
                 self.error(where, f'[site]: domain {d!r} is not a host name like "example.com"')
             else:
                 out.append(normalize_domain(d))

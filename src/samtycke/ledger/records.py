@@ -36,6 +36,12 @@ class Decision:
     url: str | None = None
     ip: str | None = None
     user_agent: str | None = None
+    # The client's id for this one decision: a retried POST carries the same one.
+    decision_id: str | None = None
+    # Services refused inside an accepted category, sorted.
+    refused_services: tuple[str, ...] = ()
+    # Where the person decided: banner, settings, api, placeholder, gpc or dnt.
+    source: str = "banner"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from samtycke import ids
 from samtycke.errors import LedgerError
 from samtycke.ledger import Decision, Record
 from samtycke.server.client import pseudonymise_ip
@@ -24,7 +25,7 @@ from samtycke.server.config import BODY_LIMIT
 from samtycke.server.cors import origin_allowed
 from samtycke.server.errors import ApiError
 from samtycke.server.state import ServerState
-from samtycke.server.validation import HEX32, parse_body, validate_consent
+from samtycke.server.validation import parse_body, validate_consent
 
 MAX_USER_AGENT = 512
 NO_STORE = {"Cache-Control": "no-store"}
@@ -152,7 +153,7 @@ async def get_history(request: Request) -> JSONResponse:
     st = state_of(request)
     check_rate(st, request.client.host if request.client else None)
     cid = request.path_params["consent_id"]
-    if not HEX32.match(cid):
+    if not ids.is_hex32(cid):
         raise ApiError(422, "consent_id must be 32 lower-case hex digits", "consent_id")
     assert st.ledger is not None
     try:

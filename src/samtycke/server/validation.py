@@ -6,18 +6,16 @@ The body is refused as a whole at the first problem; nothing is written for it.
 from __future__ import annotations
 
 import json
-import re
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from samtycke import ids
 from samtycke.consent import METHODS, new_consent_id
 from samtycke.server.errors import ApiError
 from samtycke.server.sites import Site, Version
 
-HEX32 = re.compile(r"^[0-9a-f]{32}$")
-HEX64 = re.compile(r"^[0-9a-f]{64}$")
 FIELDS = ("site", "consent_id", "revision", "fingerprint", "language", "method", "choices", "url")
 REQUIRED = ("site", "revision", "fingerprint", "language", "method", "choices")
 MAX_URL = 2048
@@ -67,13 +65,13 @@ def validate_consent(
     consent_id = data.get("consent_id")
     if consent_id is None:
         consent_id = new_consent_id()
-    elif not isinstance(consent_id, str) or not HEX32.match(consent_id):
+    elif not ids.is_hex32(consent_id):
         raise ApiError(422, "consent_id must be 32 lower-case hex digits", "consent_id")
     revision = data["revision"]
     if isinstance(revision, bool) or not isinstance(revision, int) or revision < 1:
         raise ApiError(422, "revision must be a whole number of at least 1", "revision")
     fp = _string(data, "fingerprint")
-    if not HEX64.match(fp):
+    if not ids.is_hex64(fp):
         raise ApiError(422, "fingerprint must be 64 lower-case hex digits (sha256)", "fingerprint")
     version = version_of(sid, fp)
     if version is None:
