@@ -217,9 +217,16 @@ class Checks:
         return out
 
 
-def did_you_mean(value: str, options: Sequence[str]) -> str:
+def closest(value: str, options: Sequence[str]) -> str | None:
+    """The option ``value`` was most likely meant to be, if any is close."""
     found = get_close_matches(value, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {found[0]!r}?)" if found else ""
+    return found[0] if found else None
+
+
+def did_you_mean(value: str, options: Sequence[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest option, or an empty string."""
+    found = closest(value, options)
+    return f" (did you mean {found!r}?)" if found else ""
 
 
 def kind(value: object) -> str:

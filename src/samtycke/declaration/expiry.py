@@ -82,7 +82,17 @@ def _unit(word: str) -> Unit | None:
     return None
 
 
+# Words people write for "never expires" and "ends with the browser session".
+_PERSISTENT_WORDS = ("forever", "permanent", "never", "infinit", "further notice", "no expir")
+_SESSION_WORDS = ("session", "browser", "closed", "close")
+
+
 def _hint(text: str, amount: int | None = None) -> str:
+    low = text.lower()
+    if any(w in low for w in _PERSISTENT_WORDS):
+        return '(try "persistent", for a cookie that does not expire)'
+    if any(w in low for w in _SESSION_WORDS) and not re.search(r"\d", low):
+        return '(try "session", for a cookie deleted when the browser closes)'
     m = re.match(r"^\s*(\d+)\s*([A-Za-z]+)", text)
     if m and amount is None:
         amount = int(m.group(1))

@@ -10,7 +10,7 @@ from typing import Any, cast
 
 from samtycke import ids, locales
 from samtycke.declaration.checks import did_you_mean, show
-from samtycke.declaration.lines import locate
+from samtycke.declaration.lines import LineMap, locate
 from samtycke.declaration.models import (
     BUILTIN_CATEGORIES,
     Category,
@@ -74,9 +74,11 @@ def parse_declaration(
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = _toml_error_line(str(exc))
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise DeclarationError([Problem(filename, line, f"TOML syntax: {msg}")]) from None
+        line = _toml_error_line(str(exc), text)
+        msg = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
+        raise DeclarationError(
+            [Problem(filename, line, f"TOML syntax: {msg}{_toml_key_note(text, line, msg)}")]
+        ) from None
     v = _Validator(filename, locate(text))
     decl = v.declaration(data, path)
     errors = [p for p in v.problems if p.severity == "error"]
@@ -85,13 +87,44 @@ def parse_declaration(
     return decl
 
 
-def _toml_error_line(message: str) -> int:
+def _toml_error_line(message: str, text: str) -> int:
     m = re.search(r"line (\d+)", message)
-    return int(m.group(1)) if m else 1
+    if m:
+        return int(m.group(1))
+    # "at end of document": the last line that holds anything is where it broke.
+    filled = [i for i, ln in enumerate(text.splitlines(), 1) if ln.strip()]
+    return filled[-1] if filled else 1
+
+
+_KEY_AT = re.compile(
+    r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*="""
+)
+_TABLE_AT = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
+
+
+def _toml_key_note(text: str, line: int, message: str) -> str:
+    """Which key or table the TOML error is about, when the message does not say."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines) or message.startswith("Cannot declare"):
+        return ""  # out of range, or the message names the table itself
+    source = lines[line - 1]
+    key = _KEY_AT.match(source)
+    if key:
+        if "overwrite" in message.lower():
+            return f": key {key.group(1)!r} (or the key it extends) is already set in this table"
+        return f" (in the value of key {key.group(1)!r})"
+    table = _TABLE_AT.match(source)
+    return f" (in the header [{table.group(1)}])" if table else ""
 
 
 class _Validator(SiteChecks):
     """Walks the parsed TOML section by section, collecting problems instead of stopping."""
+
+    def __init__(self, filename: str, lines: LineMap) -> None:
+        super().__init__(filename, lines)
+        # Declared but invalid: their own error is the one message about them.
+        self.invalid_services: set[str] = set()
+        self.mistyped_categories: set[str] = set()
 
     def declaration(self, data: dict[str, Any], path: Path | None) -> Declaration | None:
         self.keys(data, _TOP_KEYS, (), "declaration")
@@ -137,6 +170,16 @@ class _Validator(SiteChecks):
             where = ("categories", cid)
             if not ids.is_slug(cid):
                 self.error(where, f"[categories.{cid}]: the id must be a slug of a-z, 0-9 and '-'")
+                continue
+            hint = did_you_mean(cid, BUILTIN_CATEGORIES)
+            if hint:
+                # A near-miss of a built-in is a typo far more often than a new category.
+                self.error(
+                    where,
+                    f"[categories.{cid}]: unknown category{hint} "
+                    "(a category of your own needs an id unlike the built-in ones)",
+                )
+                self.mistyped_categories.add(cid)
                 continue
             out[cid] = self.category(cid, body)
         return out
@@ -187,6 +230,8 @@ class _Validator(SiteChecks):
                 )
                 continue
             category = self.category_ref(t, where, what, categories)
+            if sid is not None and category is None:
+                self.invalid_services.add(sid)  # reported here, not again on each cookie
             name = self.string(t, "name", where, what)
             provider = self.string(t, "provider", where, what)
             privacy = self.url(t, "privacy_policy", where, what)
@@ -214,7 +259,7 @@ class _Validator(SiteChecks):
             self.keys(t, _COOKIE_KEYS, where, what)
             service, category = self.service_and_category(t, where, what, categories, services)
             domain = self.string(t, "domain", where, what)
-            if domain is not None and (not ids.is_domain(domain.lower()) or "." not in domain):
+            if domain is not None and not ids.is_site_domain(domain.lower()):
                 self.error(
                     (*where, "domain"),
                     f'{what}: domain {domain!r} is not a host name like "example.com" or ".example.com"',
@@ -307,6 +352,8 @@ class _Validator(SiteChecks):
         cid = t.get("category")
         if cid is None:
             return None
+        if isinstance(cid, str) and cid in self.mistyped_categories:
+            return None  # the [categories.…] table's error names the cause
         if not isinstance(cid, str) or cid not in categories:
             hint = did_you_mean(cid, list(categories)) if isinstance(cid, str) else ""
             self.error(
@@ -327,7 +374,9 @@ class _Validator(SiteChecks):
         sid = t.get("service")
         service: Service | None = None
         if sid is not None:
-            if not isinstance(sid, str) or sid not in services:
+            if isinstance(sid, str) and sid in self.invalid_services:
+                pass  # the service's own error names the cause
+            elif not isinstance(sid, str) or sid not in services:
                 hint = did_you_mean(sid, list(services)) if isinstance(sid, str) else ""
                 known = (
                     f" (declared services: {', '.join(services)})"

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from samtycke import ids, locales
-from samtycke.declaration.checks import Checks, did_you_mean, show
+from samtycke.declaration.checks import Checks, closest, show
 from samtycke.declaration.models import Banner, SignalPolicy, Site, normalize_domain
 
 _SIGNAL_POLICIES = ("necessary-and-functional", "ignore")
@@ -16,6 +16,14 @@ _SITE_KEYS = (
     "do_not_track", "global_privacy_control", "google_consent_mode", "updated", "policy_url",
     "privacy_policy",
 )  # fmt: skip
+# Country codes and three-letter codes people write for the supported languages.
+LANGUAGE_ALIASES = {
+    "se": "sv", "swe": "sv", "sw": "sv",
+    "no": "nb", "nn": "nb", "nob": "nb", "nor": "nb",
+    "gb": "en", "uk": "en", "us": "en", "eng": "en",
+    "ge": "de", "deu": "de", "ger": "de", "at": "de", "ch": "de",
+    "fin": "fi", "fl": "fi",
+}  # fmt: skip
 _SITE_REQUIRED = ("id", "name", "controller", "contact", "domains", "languages")
 _BANNER_KEYS = ("endpoint", "settings_button", "wait_for_update")
 
@@ -102,11 +110,16 @@ class SiteChecks(Checks):
         out: list[str] = []
         for lang in raw:
             if lang not in supported:
-                hint = did_you_mean(lang, supported)
+                guess = LANGUAGE_ALIASES.get(lang.lower()) or closest(lang, supported)
+                hint = f" (did you mean {guess!r}?)" if guess else ""
                 self.error(
                     where,
                     f"[site]: unsupported language {lang!r}{hint} (supported: {', '.join(supported)}; a language is added with a locale file)",
                 )
+                if guess and guess not in out:
+                    # Check the rest as meant, so texts in the guessed language
+                    # do not each warn about the one typo.
+                    out.append(guess)
             elif lang in out:
                 self.error(where, f"[site]: language {lang!r} is listed twice")
             else:
@@ -126,7 +139,7 @@ class SiteChecks(Checks):
             return ()
         out = []
         for d in raw:
-            if not ids.is_domain(d.lower()) or "." not in d:
+            if not ids.is_site_domain(d.lower()):
                 self.error(where, f'[site]: domain {d!r} is not a host name like "example.com"')
             else:
                 out.append(normalize_domain(d))
