@@ -10,6 +10,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from samtycke.server.refusals import log_refusal
+
 
 class ApiError(Exception):
     """A request the server refuses, with the status and the field at fault."""
@@ -38,6 +40,8 @@ def error_response(
 async def api_error_handler(request: Request, exc: Exception) -> Response:
     """Starlette handler for ApiError."""
     assert isinstance(exc, ApiError)  # registered for ApiError only
+    where = f"{request.method} {request.url.path}"
+    log_refusal(exc.status, exc.message, request.headers.get("origin"), where)
     return error_response(exc.status, exc.message, exc.field, exc.headers)
 
 

@@ -16,6 +16,7 @@ from samtycke.server.config import BODY_LIMIT
 from samtycke.server.consents import Caller, check_rate, receipt_json, record_consent, too_large
 from samtycke.server.cors import origin_allowed
 from samtycke.server.errors import ApiError
+from samtycke.server.refusals import log_refusal
 from samtycke.server.state import ServerState
 
 _WANTED = {b"origin", b"host", b"user-agent", b"content-length"}
@@ -46,6 +47,7 @@ class ConsentFastPath:
             status = 201
         except ApiError as exc:
             status = exc.status
+            log_refusal(status, exc.message, headers.get(b"origin"), "POST /v1/consents")
             body = json.dumps({"error": exc.message, "field": exc.field}).encode()
             extra = [(k.lower().encode(), v.encode()) for k, v in exc.headers.items()]
         origin = headers.get(b"origin")
