@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 LOGGER = logging.getLogger("samtycke.server")
 LIMIT = 20
@@ -24,8 +25,14 @@ WINDOW = 10.0
 class RefusalLog:
     """A token window: ``limit`` lines per ``window`` seconds, the rest counted."""
 
-    def __init__(self, logger: logging.Logger = LOGGER, limit: int = LIMIT, window: float = WINDOW):
-        self.logger, self.limit, self.window = logger, limit, window
+    def __init__(
+        self,
+        logger: logging.Logger = LOGGER,
+        limit: int = LIMIT,
+        window: float = WINDOW,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.logger, self.limit, self.window, self.clock = logger, limit, window, clock
         self._lock = threading.Lock()
         self._start = -window
         self._written = 0
@@ -33,7 +40,7 @@ class RefusalLog:
 
     def refused(self, status: int, message: str, origin: str | None, where: str) -> bool:
         """Log one refusal unless the window is full; True when a line was written."""
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             if now - self._start >= self.window:
                 dropped, self._dropped = self._dropped, 0
