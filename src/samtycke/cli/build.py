@@ -40,7 +40,7 @@ def build(file: str, out: Path, endpoint: str | None, policy_url: str | None) ->
 
     Exit 0 when built, 1 when FILE is invalid, 2 when FILE or OUT cannot be used.
     """
-    decl = load_or_exit(file)
+    decl = load_or_exit(file, publish=True)
     url = policy_url or decl.site.policy_url or DEFAULT_POLICY_URL
     files = build_files(decl, endpoint=endpoint, policy_url=url)
     write_files(out, files)

@@ -54,6 +54,27 @@ class Expiry:
         return f"{self.amount} {unit}"
 
 
+def expiry_of_seconds(seconds: float | None) -> Expiry:
+    """The expiry a person would write for a lifetime of ``seconds`` (None: session).
+
+    The largest unit that states it within half a percent wins (3600 s is
+    "1 hour", 730 days "2 years", 395 days "13 months"); otherwise whole days,
+    hours or minutes, never rounded up to a larger unit than the lifetime.
+    """
+    if seconds is None:
+        return Expiry("session")
+    seconds = max(seconds, 60.0)
+    for unit in reversed(UNITS):
+        amount = round(seconds / _SECONDS[unit])
+        if amount >= 1 and abs(amount * _SECONDS[unit] - seconds) <= 0.005 * seconds:
+            return Expiry("duration", amount, unit)
+    for unit in ("days", "hours", "minutes"):
+        amount = round(seconds / _SECONDS[unit])
+        if amount >= 1:
+            return Expiry("duration", amount, unit)
+    return Expiry("duration", 1, "minutes")  # pragma: no cover - seconds >= 60 always fits
+
+
 class ExpiryGrammarError(ValueError):
     """The text is not in the expiry grammar; the message says what would be."""
 

@@ -32,7 +32,7 @@ _STORAGE_KINDS = ("localStorage", "sessionStorage")
 _TOP_KEYS = ("site", "banner", "categories", "services", "cookies", "storage")
 _CATEGORY_KEYS = ("label", "description", "refusable")
 _SERVICE_KEYS = ("id", "name", "provider", "category", "privacy_policy", "purpose")
-_COOKIE_KEYS = ("name", "service", "category", "domain", "expires", "purpose")
+_COOKIE_KEYS = ("name", "service", "category", "domain", "expires", "purpose", "review")
 _STORAGE_KEYS = ("name", "kind", "service", "category", "purpose", "expires")
 
 
@@ -268,6 +268,13 @@ class _Validator(SiteChecks):
             domain = normalize_domain(domain) if domain else default_domain
             expires = self.expiry(t, where, what, required=True)
             purpose = self.local_text(t, "purpose", where, what, required=True)
+            review = self.boolean(t, "review", where, what, False)
+            if review:
+                self.warn(
+                    (*where, "review"),
+                    f"{what}: marked for review: check its category, purpose and expiry, then "
+                    "remove `review = true` (policy and build refuse to publish it until then)",
+                )
             if name is not None:
                 key = (name, domain)
                 if key in seen:
@@ -280,7 +287,14 @@ class _Validator(SiteChecks):
             if name and category and expires and purpose:
                 out.append(
                     Cookie(
-                        name, category, domain, expires, purpose, service, self.lines.line(*where)
+                        name,
+                        category,
+                        domain,
+                        expires,
+                        purpose,
+                        service,
+                        self.lines.line(*where),
+                        review,
                     )
                 )
         return out

@@ -101,6 +101,7 @@ class Cookie:
     purpose: LocalText
     service: str | None = None
     line: int = 0
+    review: bool = False  # written by `scan --write-declaration`: not yet confirmed by a person
 
     @property
     def is_pattern(self) -> bool:
@@ -169,6 +170,11 @@ class Declaration:
     def category_ids(self) -> tuple[str, ...]:
         """Category ids in display order."""
         return tuple(c.id for c in self.categories)
+
+    @property
+    def unreviewed(self) -> tuple[Cookie, ...]:
+        """The cookies still marked ``review = true``; nothing is published while any are."""
+        return tuple(c for c in self.cookies if c.review)
 
     def cookies_in(self, category_id: str) -> tuple[Cookie, ...]:
         """The cookies of one category, in declaration order."""
