@@ -6,10 +6,13 @@ Starlette route and the fast path (fastpath.py) both call it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
 import random
 import threading
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +32,7 @@ from samtycke.server.validation import parse_body, validate_consent
 
 MAX_USER_AGENT = 512
 NO_STORE = {"Cache-Control": "no-store"}
+BODY_SECONDS = 10.0  # a slow body holds a connection and a task; honest ones take milliseconds
 
 
 class _RecordIds(threading.local):
@@ -68,6 +72,16 @@ def too_large(limit: int = BODY_LIMIT) -> ApiError:
     return ApiError(413, f"body is larger than {limit} bytes")
 
 
+@contextlib.asynccontextmanager
+async def body_deadline() -> AsyncIterator[None]:
+    """Refuse with 408 a body that takes longer than ``BODY_SECONDS`` to arrive."""
+    try:
+        async with asyncio.timeout(BODY_SECONDS):
+            yield
+    except TimeoutError:
+        raise ApiError(408, f"the body did not arrive within {BODY_SECONDS:g} s") from None
+
+
 async def read_body(request: Request, limit: int = BODY_LIMIT) -> bytes:
     """The request body, refused with 413 as soon as it passes ``limit`` bytes."""
     declared = request.headers.get("content-length")
@@ -75,11 +89,12 @@ async def read_body(request: Request, limit: int = BODY_LIMIT) -> bytes:
         raise too_large(limit)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large(limit)
-        chunks.append(chunk)
+    async with body_deadline():
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise too_large(limit)
+            chunks.append(chunk)
     return b"".join(chunks)
 
 

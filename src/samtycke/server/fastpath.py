@@ -13,7 +13,14 @@ import json
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from samtycke.server.config import BODY_LIMIT
-from samtycke.server.consents import Caller, check_rate, receipt_json, record_consent, too_large
+from samtycke.server.consents import (
+    Caller,
+    body_deadline,
+    check_rate,
+    receipt_json,
+    record_consent,
+    too_large,
+)
 from samtycke.server.cors import origin_allowed
 from samtycke.server.errors import ApiError
 from samtycke.server.state import ServerState
@@ -38,7 +45,8 @@ class ConsentFastPath:
         extra: list[tuple[bytes, bytes]] = [(b"cache-control", b"no-store")]
         try:
             check_rate(self.state, host)
-            raw = await _body(receive, headers.get(b"content-length"))
+            async with body_deadline():
+                raw = await _body(receive, headers.get(b"content-length"))
             caller = Caller(
                 host, headers.get(b"origin"), headers.get(b"host"), headers.get(b"user-agent")
             )
