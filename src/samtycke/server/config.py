@@ -22,6 +22,7 @@ SAMTYCKE_FORWARDED_ALLOW    127.0.0.1                proxies whose X-Forwarded-F
 from __future__ import annotations
 
 import re
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -55,6 +56,9 @@ class ServerConfig:
     batch: int = 512
     forwarded_allow: str = "127.0.0.1"
     demo: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "db", with_database_timeouts(self.db))
 
     def with_overrides(self, **changes: Any) -> ServerConfig:
         """A copy with the given settings replaced (None means keep)."""
@@ -107,6 +111,30 @@ def config_from_env(env: Mapping[str, str], **overrides: Any) -> ServerConfig:
             "(like https://consent.example.com)"
         )
     return cfg.with_overrides(**overrides)
+
+
+# Server-side limits on every PostgreSQL session of the consent server: a
+# statement (a chain append, a lookup) gives up after STATEMENT_MS, and a session
+# that a partition leaves inside a transaction releases the chain-head lock
+# after IDLE_IN_TRANSACTION_MS instead of blocking every other replica.
+STATEMENT_MS = 5_000
+IDLE_IN_TRANSACTION_MS = 15_000
+
+
+def with_database_timeouts(url: str) -> str:
+    """``url`` with the server's PostgreSQL session limits, unless it sets ``options`` itself."""
+    if not url.startswith(("postgres://", "postgresql://", "postgresql+psycopg://")):
+        return url
+    parts = urllib.parse.urlsplit(url)
+    query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    if any(key == "options" for key, _ in query):
+        return url
+    options = (
+        f"-c statement_timeout={STATEMENT_MS} "
+        f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}"
+    )
+    query.append(("options", options))
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
 
 
 def parse_rate(value: str, name: str = "--rate-limit") -> tuple[float, int]:

@@ -21,12 +21,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from samtycke import ids
-from samtycke.errors import LedgerError
 from samtycke.ledger import Decision, Record
 from samtycke.server.client import pseudonymise_ip
 from samtycke.server.config import BODY_LIMIT
 from samtycke.server.cors import origin_allowed
-from samtycke.server.errors import ApiError
+from samtycke.server.errors import ApiError, ledger_bound
 from samtycke.server.state import ServerState
 from samtycke.server.validation import parse_body, validate_consent
 
@@ -134,10 +133,9 @@ async def record_consent(st: ServerState, raw: bytes, caller: Caller) -> dict[st
         ip=pseudonymise_ip(caller.client_host, st.config.ip_mode),
         user_agent=_clean(ua)[:MAX_USER_AGENT] if ua else None,
     )
-    try:
-        rec = await st.writer.submit(decision)
-    except LedgerError as exc:
-        raise ApiError(503, f"the ledger is unavailable, nothing was stored ({exc})") from None
+    rec = await ledger_bound(
+        st.writer.submit(decision), "the decision may not be stored: send it again"
+    )
     return {
         "consent_id": rec.decision.consent_id,
         "record_id": rec.decision.record_id,
@@ -171,10 +169,7 @@ async def get_history(request: Request) -> JSONResponse:
     if not ids.is_hex32(cid):
         raise ApiError(422, "consent_id must be 32 lower-case hex digits", "consent_id")
     assert st.ledger is not None
-    try:
-        records = await run_in_threadpool(st.ledger.history, cid)
-    except LedgerError as exc:
-        raise ApiError(503, f"the ledger is unavailable ({exc})") from None
+    records = await ledger_bound(run_in_threadpool(st.ledger.history, cid), "try again later")
     if not records:
         raise ApiError(404, f"no decisions recorded for consent id {cid}", "consent_id")
     return JSONResponse(

@@ -18,9 +18,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
-from samtycke.errors import LedgerError, SamtyckeError
+from samtycke.errors import SamtyckeError
 from samtycke.server.consents import state_of
-from samtycke.server.errors import ApiError
+from samtycke.server.errors import ApiError, ledger_bound
 from samtycke.server.sites import Site, site_for_host
 
 CACHE = "public, max-age=300"
@@ -196,8 +196,10 @@ async def healthz(request: Request) -> Response:
     st = state_of(request)
     try:
         assert st.ledger is not None
-        await run_in_threadpool(st.ledger.ping)
-    except (LedgerError, AssertionError) as exc:
+        await ledger_bound(run_in_threadpool(st.ledger.ping), "not healthy")
+    except ApiError as exc:
+        return JSONResponse({"status": "unavailable", "error": exc.message}, status_code=503)
+    except AssertionError as exc:
         return JSONResponse({"status": "unavailable", "error": str(exc)}, status_code=503)
     return JSONResponse({"status": "ok", "sites": sorted(st.sites)})
 
