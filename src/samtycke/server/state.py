@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from samtycke.ledger import Ledger
+from samtycke.server.assets import AssetCache
 from samtycke.server.client import RateLimiter
 from samtycke.server.config import ServerConfig
 from samtycke.server.sites import Site, Versions
@@ -21,7 +22,7 @@ class ServerState:
     ledger: Ledger | None = None
     versions: Versions | None = None
     writer: GroupWriter | None = None
-    assets: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    assets: AssetCache = field(default_factory=AssetCache)
 
     def open(self) -> None:
         """Open the ledger, store the snapshots, start the writer (at startup)."""
