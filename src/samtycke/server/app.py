@@ -14,11 +14,12 @@ from starlette.routing import BaseRoute, Route
 
 from samtycke.server import pages
 from samtycke.server.client import RateLimiter
-from samtycke.server.config import ServerConfig, config_from_env
+from samtycke.server.config import ServerConfig, config_from_env, parse_proxies
 from samtycke.server.consents import get_history, post_consent
 from samtycke.server.cors import DeclaredOriginsCORS
 from samtycke.server.errors import ApiError, api_error_handler, http_error_handler
 from samtycke.server.fastpath import ConsentFastPath
+from samtycke.server.forwarded import ForwardedClient, TrustedProxies
 from samtycke.server.openapi import openapi_document
 from samtycke.server.sites import load_sites
 from samtycke.server.state import ServerState
@@ -75,7 +76,11 @@ def create_app(config: ServerConfig) -> Starlette:
     )
     app.state.samtycke = state
     app.add_middleware(DeclaredOriginsCORS, sites=lambda: state.sites.values())
-    app.add_middleware(ConsentFastPath, state=state)  # outermost: sees POSTs first
+    app.add_middleware(ConsentFastPath, state=state)  # sees POSTs before the router
+    # Outermost: every part below sees the client behind the trusted proxies.
+    app.add_middleware(
+        ForwardedClient, proxies=TrustedProxies(parse_proxies(config.forwarded_allow))
+    )
     return app
 
 

@@ -15,12 +15,13 @@ SAMTYCKE_IP                 truncate                 truncate (/24, /48) | full 
 SAMTYCKE_USER_AGENT         off                      on: store the user agent
 SAMTYCKE_RATE_LIMIT         10/s,60                  per pseudonymised IP: rate,burst | off
 SAMTYCKE_BATCH              512                      most records in one commit
-SAMTYCKE_FORWARDED_ALLOW    127.0.0.1                proxies whose X-Forwarded-For is trusted
+SAMTYCKE_FORWARDED_ALLOW    127.0.0.1                proxies (addresses, networks) trusted to forward
 ==========================  =======================  ==================================
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import urllib.parse
 from collections.abc import Mapping
@@ -32,6 +33,7 @@ from samtycke.errors import SamtyckeError
 
 IP_MODES = ("truncate", "full", "off")
 BODY_LIMIT = 16 * 1024
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*s\s*,\s*(\d+)\s*$")
 
 
@@ -57,8 +59,10 @@ class ServerConfig:
     forwarded_allow: str = "127.0.0.1"
     demo: bool = False
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "db", with_database_timeouts(self.db))
+    @property
+    def ledger_url(self) -> str:
+        """The database URL the server opens: ``db`` with the server's session limits."""
+        return with_database_timeouts(self.db)
 
     def with_overrides(self, **changes: Any) -> ServerConfig:
         """A copy with the given settings replaced (None means keep)."""
@@ -105,6 +109,7 @@ def config_from_env(env: Mapping[str, str], **overrides: Any) -> ServerConfig:
         forwarded_allow=env.get("SAMTYCKE_FORWARDED_ALLOW", "127.0.0.1"),
         demo=_bool(env, "SAMTYCKE_DEMO", False),
     )
+    parse_proxies(cfg.forwarded_allow)
     if cfg.public_url and not re.match(r"^https?://[^/\s]+$", cfg.public_url.rstrip("/")):
         raise ConfigError(
             f"SAMTYCKE_PUBLIC_URL has value {cfg.public_url!r}: not a base URL "
@@ -135,6 +140,28 @@ def with_database_timeouts(url: str) -> str:
     )
     query.append(("options", options))
     return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+
+
+def parse_proxies(value: str, name: str = "SAMTYCKE_FORWARDED_ALLOW") -> tuple[Network, ...]:
+    """The proxy networks in ``value`` (ConfigError naming ``name`` for a bad entry)."""
+    networks: list[Network] = []
+    for raw in value.split(","):
+        item = raw.strip()
+        if not item:
+            continue
+        if item == "*":
+            raise ConfigError(
+                f"{name} has value {value!r}: '*' would let every client choose its own "
+                "address; list the proxies' addresses or networks (like 10.0.0.0/8)"
+            )
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigError(
+                f"{name} has value {value!r}: {item!r} is not an IP address or network "
+                "(like 127.0.0.1, 10.0.0.0/8 or ::1)"
+            ) from None
+    return tuple(networks)
 
 
 def parse_rate(value: str, name: str = "--rate-limit") -> tuple[float, int]:

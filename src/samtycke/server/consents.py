@@ -98,10 +98,10 @@ async def read_body(request: Request, limit: int = BODY_LIMIT) -> bytes:
 
 
 def check_rate(st: ServerState, client_host: str | None) -> None:
-    """429 when this pseudonymised address has spent its tokens."""
+    """429 when this client (or its network) has spent its tokens."""
     if not st.limiter.enabled:
         return
-    wait = st.limiter.take(pseudonymise_ip(client_host) or "-")
+    wait = st.limiter.take(client_host or "-")
     if wait > 0:
         raise ApiError(
             429,
