@@ -21,7 +21,6 @@ from samtycke.server.consents import (
     record_consent,
     too_large,
 )
-from samtycke.server.cors import origin_allowed
 from samtycke.server.errors import ApiError
 from samtycke.server.state import ServerState
 
@@ -56,14 +55,6 @@ class ConsentFastPath:
             status = exc.status
             body = json.dumps({"error": exc.message, "field": exc.field}).encode()
             extra = [(k.lower().encode(), v.encode()) for k, v in exc.headers.items()]
-        origin = headers.get(b"origin")
-        if origin is not None and origin_allowed(
-            origin, headers.get(b"host"), self.state.sites.values()
-        ):
-            extra += [
-                (b"access-control-allow-origin", origin.encode("latin-1")),
-                (b"vary", b"Origin"),
-            ]
         await send(
             {
                 "type": "http.response.start",
