@@ -6,10 +6,13 @@ Starlette route and the fast path (fastpath.py) both call it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
 import random
 import threading
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,17 +21,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from samtycke import ids
-from samtycke.errors import LedgerError
 from samtycke.ledger import Decision, Record
 from samtycke.server.client import pseudonymise_ip
 from samtycke.server.config import BODY_LIMIT
 from samtycke.server.cors import origin_allowed
-from samtycke.server.errors import ApiError
+from samtycke.server.errors import ApiError, ledger_bound
 from samtycke.server.state import ServerState
 from samtycke.server.validation import parse_body, validate_consent
 
 MAX_USER_AGENT = 512
 NO_STORE = {"Cache-Control": "no-store"}
+BODY_SECONDS = 10.0  # a slow body holds a connection and a task; honest ones take milliseconds
 
 
 class _RecordIds(threading.local):
@@ -68,6 +71,16 @@ def too_large(limit: int = BODY_LIMIT) -> ApiError:
     return ApiError(413, f"body is larger than {limit} bytes")
 
 
+@contextlib.asynccontextmanager
+async def body_deadline() -> AsyncIterator[None]:
+    """Refuse with 408 a body that takes longer than ``BODY_SECONDS`` to arrive."""
+    try:
+        async with asyncio.timeout(BODY_SECONDS):
+            yield
+    except TimeoutError:
+        raise ApiError(408, f"the body did not arrive within {BODY_SECONDS:g} s") from None
+
+
 async def read_body(request: Request, limit: int = BODY_LIMIT) -> bytes:
     """The request body, refused with 413 as soon as it passes ``limit`` bytes."""
     declared = request.headers.get("content-length")
@@ -75,19 +88,20 @@ async def read_body(request: Request, limit: int = BODY_LIMIT) -> bytes:
         raise too_large(limit)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large(limit)
-        chunks.append(chunk)
+    async with body_deadline():
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise too_large(limit)
+            chunks.append(chunk)
     return b"".join(chunks)
 
 
 def check_rate(st: ServerState, client_host: str | None) -> None:
-    """429 when this pseudonymised address has spent its tokens."""
+    """429 when this client (or its network) has spent its tokens."""
     if not st.limiter.enabled:
         return
-    wait = st.limiter.take(pseudonymise_ip(client_host) or "-")
+    wait = st.limiter.take(client_host or "-")
     if wait > 0:
         raise ApiError(
             429,
@@ -119,10 +133,9 @@ async def record_consent(st: ServerState, raw: bytes, caller: Caller) -> dict[st
         ip=pseudonymise_ip(caller.client_host, st.config.ip_mode),
         user_agent=_clean(ua)[:MAX_USER_AGENT] if ua else None,
     )
-    try:
-        rec = await st.writer.submit(decision)
-    except LedgerError as exc:
-        raise ApiError(503, f"the ledger is unavailable, nothing was stored ({exc})") from None
+    rec = await ledger_bound(
+        st.writer.submit(decision), "the decision may not be stored: send it again"
+    )
     return {
         "consent_id": rec.decision.consent_id,
         "record_id": rec.decision.record_id,
@@ -156,10 +169,7 @@ async def get_history(request: Request) -> JSONResponse:
     if not ids.is_hex32(cid):
         raise ApiError(422, "consent_id must be 32 lower-case hex digits", "consent_id")
     assert st.ledger is not None
-    try:
-        records = await run_in_threadpool(st.ledger.history, cid)
-    except LedgerError as exc:
-        raise ApiError(503, f"the ledger is unavailable ({exc})") from None
+    records = await ledger_bound(run_in_threadpool(st.ledger.history, cid), "try again later")
     if not records:
         raise ApiError(404, f"no decisions recorded for consent id {cid}", "consent_id")
     return JSONResponse(

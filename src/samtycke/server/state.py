@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from samtycke.ledger import Ledger
+from samtycke.server.assets import AssetCache
 from samtycke.server.client import RateLimiter
 from samtycke.server.config import ServerConfig
 from samtycke.server.sites import Site, Versions
@@ -21,11 +22,11 @@ class ServerState:
     ledger: Ledger | None = None
     versions: Versions | None = None
     writer: GroupWriter | None = None
-    assets: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    assets: AssetCache = field(default_factory=AssetCache)
 
     def open(self) -> None:
         """Open the ledger, store the snapshots, start the writer (at startup)."""
-        self.ledger = Ledger(self.config.db)
+        self.ledger = Ledger(self.config.ledger_url)
         self.versions = Versions(self.ledger, self.sites)
         self.writer = GroupWriter(self.ledger, self.config.batch)
         self.writer.start()
