@@ -18,7 +18,7 @@ def preflight(config: ServerConfig) -> list[str]:
     before uvicorn starts and would print a traceback instead.
     """
     sites = load_sites(config.declaration)
-    Ledger(config.db).close()
+    Ledger(config.db, migrate=True).close()  # serve migrates at start
     return sorted(sites)
 
 

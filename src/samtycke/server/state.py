@@ -25,7 +25,7 @@ class ServerState:
 
     def open(self) -> None:
         """Open the ledger, store the snapshots, start the writer (at startup)."""
-        self.ledger = Ledger(self.config.db)
+        self.ledger = Ledger(self.config.db, migrate=True)  # serve migrates at start
         self.versions = Versions(self.ledger, self.sites)
         self.writer = GroupWriter(self.ledger, self.config.batch)
         self.writer.start()
