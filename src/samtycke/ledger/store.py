@@ -48,6 +48,7 @@ class Ledger:
         self, url: str, *, pool_size: int = 5, migrate: bool = False, create: bool = False
     ) -> None:
         self.url = url
+        self.applied: list[str] = []  # migrations applied by this open
         self.engine = open_engine(url, pool_size=pool_size)
         self._thread_lock = threading.Lock()
         self._closing = threading.Event()
@@ -87,7 +88,7 @@ class Ledger:
         ):
             raise LedgerError(f"no ledger at {db} (the file does not exist)")
         if do_migrate:
-            migrate(self.engine)
+            self.applied = migrate(self.engine)
             return
         pending = pending_migrations(self.engine)
         if pending and pending[0] == "m001_initial":
