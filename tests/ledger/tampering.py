@@ -27,7 +27,11 @@ def sql(led: Ledger, statement: str, params: tuple[object, ...] = ()) -> None:
 
 def set_head(led: Ledger, seq: int, digest: str, us: int) -> None:
     """Point the chain head anywhere."""
-    sql(led, "UPDATE chain_head SET seq = ?, hash = ?, recorded_us = ? WHERE id = 1", (seq, digest, us))
+    sql(
+        led,
+        "UPDATE chain_head SET seq = ?, hash = ?, recorded_us = ? WHERE id = 1",
+        (seq, digest, us),
+    )
 
 
 def records(led: Ledger) -> list:  # type: ignore[type-arg]
@@ -70,7 +74,11 @@ def insert_row(led: Ledger, at: int) -> None:
     )
     rec = seal(at, rows[min(max(at, 1), n) - 1].recorded_us, prev, forged)
     marks = ", ".join("?" * len(RECORD_COLUMNS))
-    sql(led, f"INSERT INTO consent_records ({', '.join(RECORD_COLUMNS)}) VALUES ({marks})", record_values(rec))
+    sql(
+        led,
+        f"INSERT INTO consent_records ({', '.join(RECORD_COLUMNS)}) VALUES ({marks})",
+        record_values(rec),
+    )
 
 
 def swap(led: Ledger, i: int, j: int) -> None:
@@ -93,7 +101,11 @@ def rewrite_from(led: Ledger, start: int) -> None:
             d = dataclasses.replace(d, choices={c: True for c in d.choices}, method="accept-all")
         last = seal(rec.seq, rec.recorded_us, prev, d)
         prev = last.hash
-        sql(led, f"INSERT INTO consent_records ({', '.join(RECORD_COLUMNS)}) VALUES ({marks})", record_values(last))
+        sql(
+            led,
+            f"INSERT INTO consent_records ({', '.join(RECORD_COLUMNS)}) VALUES ({marks})",
+            record_values(last),
+        )
     assert last is not None
     set_head(led, last.seq, last.hash, last.recorded_us)
 
@@ -118,7 +130,11 @@ def forge_purge(led: Ledger, through: int, *, lie_about_time: bool) -> None:
     values[PURGE_COLUMNS.index("hash")] = digest
     delete_rows(led, 1, through)
     marks = ", ".join("?" * len(PURGE_COLUMNS))
-    sql(led, f"INSERT INTO chain_purges ({', '.join(PURGE_COLUMNS)}) VALUES ({marks})", tuple(values))
+    sql(
+        led,
+        f"INSERT INTO chain_purges ({', '.join(PURGE_COLUMNS)}) VALUES ({marks})",
+        tuple(values),
+    )
     set_head(led, entry.seq, digest, now)
 
 
