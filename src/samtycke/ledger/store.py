@@ -130,6 +130,13 @@ class Ledger:
         wal = Path(f"{db}-wal")
         return wal.stat().st_size if wal.exists() else 0
 
+    def data_folder(self) -> str | None:
+        """The folder of a SQLite ledger file (None on PostgreSQL)."""
+        db = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or not db:
+            return None
+        return str(Path(db).resolve().parent)
+
     def _checkpoint_loop(self) -> None:
         while not self._closing.wait(CHECKPOINT_SECONDS):
             self.checkpoint()

@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from samtycke.errors import LedgerError, SamtyckeError
 from samtycke.server.consents import state_of
 from samtycke.server.errors import ApiError
+from samtycke.server.proof import write_problem
 from samtycke.server.sites import Site, site_for_host
 
 CACHE = "public, max-age=300"
@@ -192,11 +193,14 @@ async def gpc_json(request: Request) -> Response:
 
 
 async def healthz(request: Request) -> Response:
-    """``GET /healthz``: 200 when the ledger answers, 503 when it does not."""
+    """``GET /healthz``: 200 when the ledger answers and can write, 503 when not."""
     st = state_of(request)
     try:
         assert st.ledger is not None
         await run_in_threadpool(st.ledger.ping)
+        problem = write_problem(st.ledger, st.writer.failing if st.writer else None)
+        if problem is not None:
+            raise LedgerError(problem)
     except (LedgerError, AssertionError) as exc:
         return JSONResponse({"status": "unavailable", "error": str(exc)}, status_code=503)
     return JSONResponse({"status": "ok", "sites": sorted(st.sites)})
