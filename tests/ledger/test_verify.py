@@ -54,7 +54,7 @@ def test_rows_outside_the_chain_are_not_history_or_stats(ledger: Ledger) -> None
     t.insert_row(ledger, 0)
     assert [r.seq for r in ledger.history(rec.decision.consent_id)] == [1]
     assert sum(d.decisions for d in daily_stats(ledger)) == 1
-    with pytest.raises(BrokenChain, match="record 0 .* outside the chain"):
+    with pytest.raises(BrokenChain, match=r"record 0 .* outside the chain"):
         verify_chain(ledger)
 
 
@@ -86,7 +86,7 @@ def test_times_running_backwards_are_named(ledger: Ledger) -> None:
     columns = ", ".join(RECORD_COLUMNS)
     t.sql(ledger, f"INSERT INTO consent_records ({columns}) VALUES ({marks})", record_values(back))
     t.set_head(ledger, 2, back.hash, back.recorded_us)
-    with pytest.raises(BrokenChain, match="record 2 .*runs backwards"):
+    with pytest.raises(BrokenChain, match=r"record 2 .*runs backwards"):
         verify_chain(ledger)
 
 
