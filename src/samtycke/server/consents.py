@@ -134,9 +134,7 @@ async def record_consent(st: ServerState, raw: bytes, caller: Caller) -> dict[st
         ip=pseudonymise_ip(caller.client_host, st.config.ip_mode),
         user_agent=_clean(ua)[:MAX_USER_AGENT] if ua else None,
     )
-    rec = await ledger_bound(
-        _submit(st, decision), "the decision may not be stored: send it again"
-    )
+    rec = await ledger_bound(_submit(st, decision), "the decision may not be stored: send it again")
     return receipt_body(st, rec)
 
 

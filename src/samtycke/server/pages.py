@@ -251,7 +251,6 @@ async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "unavailable", "error": str(exc)}, status_code=503)
     if problem is not None:
         return JSONResponse({"status": "unavailable", "error": problem}, status_code=503)
-        return JSONResponse({"status": "unavailable", "error": str(exc)}, status_code=503)
     return JSONResponse({"status": "ok", "sites": sorted(st.sites)})
 
 
