@@ -150,7 +150,7 @@ class ConsentService:
         if js is None:
             policy = site.decl.site.policy_url or f"{prefix}/cookies/{{lang}}"
             js = build_script(site.decl, endpoint=f"{prefix}/v1/consents", policy_url=policy)
-            st.assets[key] = js
+            st.assets.put(key, js)
         return js
 
     async def respond(self, asked: Asked) -> Answer:
@@ -207,7 +207,8 @@ class ConsentService:
         key = ("policy", site.id, lang)
         page = st.assets.get(key)
         if page is None:
-            page = st.assets[key] = render_policy(site.decl, lang, "html")
+            page = render_policy(site.decl, lang, "html")
+            st.assets.put(key, page)
         return Answer(200, page.encode(), "text/html; charset=utf-8", dict(CACHE))
 
     def _run(self, coro: Coroutine[Any, Any, _T], timeout: float) -> _T:

@@ -13,8 +13,14 @@ import json
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from samtycke.server.config import BODY_LIMIT
-from samtycke.server.consents import Caller, check_rate, receipt_json, record_consent, too_large
-from samtycke.server.cors import origin_allowed
+from samtycke.server.consents import (
+    Caller,
+    body_deadline,
+    check_rate,
+    receipt_json,
+    record_consent,
+    too_large,
+)
 from samtycke.server.errors import ApiError
 from samtycke.server.refusals import log_refusal
 from samtycke.server.state import ServerState
@@ -39,7 +45,8 @@ class ConsentFastPath:
         extra: list[tuple[bytes, bytes]] = [(b"cache-control", b"no-store")]
         try:
             check_rate(self.state, host)
-            raw = await _body(receive, headers.get(b"content-length"))
+            async with body_deadline():
+                raw = await _body(receive, headers.get(b"content-length"))
             caller = Caller(
                 host, headers.get(b"origin"), headers.get(b"host"), headers.get(b"user-agent")
             )
@@ -50,14 +57,6 @@ class ConsentFastPath:
             log_refusal(status, exc.message, headers.get(b"origin"), "POST /v1/consents")
             body = json.dumps({"error": exc.message, "field": exc.field}).encode()
             extra = [(k.lower().encode(), v.encode()) for k, v in exc.headers.items()]
-        origin = headers.get(b"origin")
-        if origin is not None and origin_allowed(
-            origin, headers.get(b"host"), self.state.sites.values()
-        ):
-            extra += [
-                (b"access-control-allow-origin", origin.encode("latin-1")),
-                (b"vary", b"Origin"),
-            ]
         await send(
             {
                 "type": "http.response.start",
