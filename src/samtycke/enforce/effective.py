@@ -1,6 +1,6 @@
 """The consent that applies to one request: cookie, privacy signals, or none.
 
-Order of precedence (issue 5, point 3):
+Order of precedence:
 
 1. a current, explicit choice in the ``samtycke`` cookie (accept, reject,
    custom, withdraw) — an explicit choice wins over any signal;
