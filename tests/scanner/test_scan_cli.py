@@ -165,7 +165,7 @@ def test_table_report(result: ScanResult) -> None:
     console = Console(record=True, width=200, file=io.StringIO())
     print_table(result, console)
     text = console.export_text()
-    assert "Violations (14)" in text
+    assert "Violations (20)" in text
     for name in ("sid", "tp_chips", "never_seen", "ls_theme", "pixel.gif"):
         assert name in text
     assert "analytics? (Hotjar)" in text

@@ -8,6 +8,7 @@ from samtycke.scanner.model import ObservedCookie, PageVisit, Phase, Violation
 KIND_ORDER = (
     "set-before-consent",
     "set-after-reject",
+    "set-under-gpc",
     "undeclared",
     "expiry-mismatch",
     "declared-not-found",
@@ -39,6 +40,7 @@ def find_violations(
         for phase, kind, when in (
             ("before-consent", "set-before-consent", "before any consent was given"),
             ("after-reject", "set-after-reject", 'after "Reject all"'),
+            ("gpc", "set-under-gpc", "for a visitor sending Global Privacy Control"),
         ):
             if phase in c.phases and not necessary:
                 detail = f"{label} cookie set {when}"
