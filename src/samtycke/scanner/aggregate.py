@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from samtycke.declaration import Declaration
-from samtycke.declaration.models import domains_related
 from samtycke.knowledge import KnowledgeBase
 from samtycke.scanner.model import (
     BLOCKED_NOTE,
@@ -16,6 +15,7 @@ from samtycke.scanner.model import (
     ObservedStorage,
     PageVisit,
 )
+from samtycke.scanner.party import same_party
 
 
 def _add(items: list[str], item: str) -> None:
@@ -24,11 +24,14 @@ def _add(items: list[str], item: str) -> None:
 
 
 def is_third_party(domain: str, start_url: str, declaration: Declaration | None) -> bool:
-    """True unless the domain belongs to the scanned host or the declared site domains."""
+    """True unless the domain shares a registrable domain (by the Public Suffix
+    List) with the scanned host or one of the declared site domains."""
     host = (urlsplit(start_url).hostname or "").lower()
-    if domains_related(domain, host):
+    if same_party(domain, host):
         return False
-    return not (declaration is not None and declaration.is_first_party(domain))
+    if declaration is None:
+        return True
+    return not any(same_party(domain, d) for d in declaration.site.domains)
 
 
 def aggregate_cookies(

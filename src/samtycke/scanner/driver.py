@@ -85,7 +85,13 @@ _FIND = """([rules, phrases, uncheck]) => {
 
 # Calls a platform's own API for the choice; returns the platform's name or null.
 _API = """async ([apis, accept, dry]) => {
-  const settle = (v) => Promise.race([v, new Promise((ok) => setTimeout(ok, 3000))]);
+  // At most 3 s per call; the timer is cleared so it never holds the page open.
+  const settle = async (v) => {
+    let t;
+    const out = await Promise.race([v, new Promise((ok) => { t = setTimeout(ok, 3000); })]);
+    clearTimeout(t);
+    return out;
+  };
   for (const [name, object, accepts, rejects] of apis) {
     const obj = window[object];
     const calls = accept ? accepts : rejects;
