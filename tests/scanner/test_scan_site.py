@@ -128,7 +128,7 @@ def test_every_cookie_exactly(result: ScanResult) -> None:
             True,
             False,
             None,
-            None,
+            "marketing",  # a guess: an unknown third-party cookie
             None,
         ),
         # refused only by headless Chromium's third-party setting: reported, with the note
@@ -156,7 +156,7 @@ def test_every_cookie_exactly(result: ScanResult) -> None:
             False,
             False,
             None,
-            None,
+            "marketing",
             BLOCKED_NOTE,
         ),
         "tp_pixel": (
@@ -200,9 +200,32 @@ def test_every_cookie_exactly(result: ScanResult) -> None:
             "analytics",
             None,
         ),
-        "mystery": ("127.0.0.1", [A], None, False, False, False, False, False, None, None, None),
+        "mystery": (
+            "127.0.0.1",
+            [A],
+            None,
+            False,
+            False,
+            False,
+            False,
+            False,
+            None,
+            "functional",  # a guess with nothing to go on
+            None,
+        ),
     }
     assert got == expected
+    sure = {
+        c.name: (c.suggestion_source, c.suggestion_confidence)
+        for c in result.cookies
+        if not c.declared
+    }
+    assert sure == {
+        "tp_chips": ("heuristic", 0.3),
+        "tp_js": ("heuristic", 0.3),
+        "_hjSessionUser_1234": ("samtycke", 0.8),
+        "mystery": ("heuristic", 0.2),
+    }
     # bad_dom (Domain of another site) and tp_insecure (SameSite=None without
     # Secure) are invalid: no browser keeps them, so they are not cookies set.
     rejected = {r for v in result.visits for r in v.rejected}

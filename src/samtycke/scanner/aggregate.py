@@ -5,7 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from samtycke.declaration import Declaration
+from samtycke.declaration.patterns import is_pattern
 from samtycke.knowledge import KnowledgeBase
+from samtycke.knowledge.guess import guess_category
 from samtycke.scanner.model import (
     BLOCKED_NOTE,
     BLOCKED_STORAGE_NOTE,
@@ -93,6 +95,13 @@ def _classify(
     known = knowledge.lookup(cookie.name, cookie.domain)
     if known is not None:
         cookie.suggested_category, cookie.suggested_service = known.category, known.service
+        # A listed name is near certain; a pattern a little less (it may catch a namesake).
+        cookie.suggestion_confidence = 0.8 if is_pattern(known.name) else 1.0
+        cookie.suggestion_source = known.source
+        return
+    guess = guess_category(cookie.name, third_party=cookie.third_party)
+    cookie.suggested_category, cookie.suggestion_confidence = guess.category, guess.confidence
+    cookie.suggestion_source = "heuristic"
 
 
 def aggregate_storage(

@@ -188,6 +188,7 @@ class ContextCollector:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
         self._log.jar_seen.clear()
         self._log.responses.clear()
+        self._log.pixels.clear()
         for frame in self._page.frames if self._page is not None else []:
             with contextlib.suppress(Exception):  # a detached frame has no writes to forget
                 await frame.evaluate(_FORGET_WRITES)

@@ -51,11 +51,7 @@ def find_violations(
             continue
         first = c.phases[0]
         if not c.declared:
-            guess = (
-                f"; looks like {c.suggested_service} ({c.suggested_category})"
-                if c.suggested_category
-                else ""
-            )
+            guess = _suggestion(c)
             out.append(
                 Violation(
                     "undeclared",
@@ -76,6 +72,15 @@ def find_violations(
     if declaration is not None:
         out += _not_found(cookies, declaration)
     return sorted(out, key=lambda v: (KIND_ORDER.index(v.kind), v.cookie, v.phase or ""))
+
+
+def _suggestion(c: ObservedCookie) -> str:
+    if c.suggested_category is None:
+        return ""
+    if c.suggestion_source == "heuristic":
+        sure = f"{c.suggestion_confidence or 0:.0%}"
+        return f"; perhaps {c.suggested_category} (a guess from its name, {sure} sure)"
+    return f"; looks like {c.suggested_service} ({c.suggested_category})"
 
 
 def _expiry_mismatch(c: ObservedCookie, declaration: Declaration) -> str | None:

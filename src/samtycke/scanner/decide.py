@@ -20,6 +20,7 @@ from samtycke.scanner.model import PageVisit
 from samtycke.scanner.visit import Visitor, load, open_context, settle_and_collect
 
 _POLL = 0.1
+_MIN_LOOKS = 10
 
 
 async def _no_links(hrefs: list[str], base: str) -> None:
@@ -59,7 +60,9 @@ class Decision:
                         self.banner = visit.banner = name
                         self._clicked.set()
                         return True
-                    return driver.busy or loop.time() < deadline
+                    # A few looks at least, however slow the machine: a
+                    # loaded one may take seconds to draw a banner that is there.
+                    return driver.busy or loop.time() < deadline or driver.looks < _MIN_LOOKS
 
                 await settle_and_collect(self.visitor, page, collector, visit, hold)
         finally:

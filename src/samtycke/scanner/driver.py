@@ -115,6 +115,7 @@ class BannerDriver:
         self.page, self.action, self.before_click = page, action, before_click
         self.second_layer = False  # the settings were opened; look there now
         self._tries_in_layer = 0
+        self.looks = 0  # steps taken so far
 
     @property
     def busy(self) -> bool:
@@ -123,6 +124,7 @@ class BannerDriver:
 
     async def step(self) -> str | None:
         """One look at the page; the banner's name once the choice has been made."""
+        self.looks += 1
         if self.second_layer:
             self._tries_in_layer += 1
             for kind in ("action", "save"):
@@ -153,7 +155,7 @@ class BannerDriver:
                     element = target.as_element()
                     if element is None:
                         continue
-                    await element.click(timeout=2000)
+                    await element.click(timeout=5000)
                 except Exception:  # the banner moved or closed between finding and clicking
                     continue
                 return name

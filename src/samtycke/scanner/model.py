@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from samtycke.scanner.baseline import BaselineDiff
 
 Phase = Literal["before-consent", "after-reject", "after-accept", "gpc"]
 PHASES: tuple[Phase, ...] = ("before-consent", "after-reject", "after-accept", "gpc")
@@ -157,3 +160,4 @@ class ScanResult:
     declaration: str | None = None
     screenshot: bytes | None = None
     skipped: list[str] = field(default_factory=list)  # URLs robots.txt forbade
+    baseline: BaselineDiff | None = None  # set when compared with an earlier report
