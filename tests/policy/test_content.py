@@ -53,7 +53,10 @@ def row_of(html: str, name: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def pages(small: Declaration) -> dict[str, str]:
-    return {lang: render_policy(small, lang, updated=DAY) for lang in LANGUAGES}
+    return {
+        lang: render_policy(small, lang, updated=DAY, script_src="/samtycke.js")
+        for lang in LANGUAGES
+    }
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
