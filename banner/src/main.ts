@@ -2,10 +2,13 @@
 import type { SamtyckeApi, SamtyckeConsent, SamtyckeMethod } from "../samtycke.d";
 import * as C from "./cookie";
 import { $$, h } from "./dom";
-import { consentDefault, consentUpdate } from "./gcm";
+import { placeholder } from "./embed";
+import { signalDefaults, signalUpdate } from "./gcm";
 import { frames, ran, runScripts } from "./gate";
+import { keepClear } from "./layout";
 import { retry, send } from "./send";
 import type { Config } from "./types";
+import { theme } from "./theme";
 import { type Draft, Ui } from "./ui";
 
 declare const __CSS__: string;
@@ -43,6 +46,8 @@ let draft: Draft = { cats: new Set(), refused: new Set() };
 const root = document.createElement("div");
 const live = document.createElement("div"); // stays put, so screen readers announce changes
 const box = document.createElement("div");
+let reopen: HTMLElement; // made once, so focus can come back to it
+let via = "api"; // where the decision being made comes from (the record's source)
 
 const ok = (cat: string, service?: string): boolean =>
   cat == "necessary" ||
@@ -67,7 +72,7 @@ function load(): void {
 }
 
 function apply(): void {
-  frames(ok, (cat) => ui.placeholder(cat));
+  frames(ok, (f) => placeholder(ui, f));
   runScripts(ok, nonce);
 }
 
@@ -88,7 +93,12 @@ function clear(): void {
     }
 }
 
-function decide(method: SamtyckeMethod, cats: string[], refused: string[] = []): void {
+function decide(
+  method: SamtyckeMethod,
+  cats: string[],
+  refused: string[] = [],
+  source = method == "gpc" || method == "dnt" ? method : via,
+): void {
   const before = state;
   const accepted = ids.filter((id) => id == "necessary" || cats.includes(id));
   if (method == "custom" && before?.categories.some((c) => !accepted.includes(c)))
@@ -114,7 +124,7 @@ function decide(method: SamtyckeMethod, cats: string[], refused: string[] = []):
     C.siteDomain(location.hostname, cfg.domains),
   );
   clear();
-  if (cfg.google_consent_mode) consentUpdate((c) => ok(c));
+  signalUpdate(cfg, (c) => ok(c));
   apply();
   live.textContent = ui.t.saved;
   dispatchEvent(new CustomEvent("samtycke:change", { detail: api.consent }));
@@ -126,6 +136,7 @@ function decide(method: SamtyckeMethod, cats: string[], refused: string[] = []):
         fingerprint: cfg.fingerprint,
         language: ui.lang,
         method,
+        source,
         choices: Object.fromEntries(ids.map((id) => [id, ok(id)])),
         url: location.origin + location.pathname,
       })
@@ -151,10 +162,12 @@ function render(v: View): void {
   const wasModal = modal(view);
   view = v;
   root.lang = ui.lang;
-  box.replaceChildren(
-    ...(layer ? [layer] : []),
-    ...(cfg.settings_button && !v ? [ui.btn("settings", "stk-r", "reopen")] : []),
-  );
+  box.replaceChildren(...(layer ? [layer] : []));
+  reopen.textContent = ui.t.reopen;
+  reopen.hidden = !cfg.settings_button || !!v;
+  keepClear(v == "settings" ? null : layer || reopen);
+  // Inserted text is not reliably read out; a change in a live region that exists is.
+  if (v == "notice") setTimeout(() => (live.textContent = ui.t[state!.method]), 300);
   if (modal(v)) root.querySelector("h2")!.focus();
   else if (wasModal) {
     (back as HTMLElement | null)?.focus?.();
@@ -196,12 +209,19 @@ function onChange(e: Event): void {
 
 function onClick(e: MouseEvent): void {
   const t = (e.target as Element).closest?.<HTMLElement>(
-    "[data-samtycke-action],[data-samtycke-allow]",
+    "[data-samtycke-action],[data-samtycke-allow],[data-samtycke-once]",
   );
   if (!t) return;
   e.preventDefault();
-  const { samtyckeAction: a, samtyckeAllow: cat } = t.dataset;
-  if (cat) api.accept([...(state?.categories || []), cat]);
+  const { samtyckeAction: a, samtyckeAllow: cat, samtyckeService: sid } = t.dataset;
+  const ph = t.closest(".stk-ph");
+  const frame = ph?.nextElementSibling as HTMLIFrameElement | null;
+  via = ph ? "placeholder" : !root.contains(t) ? "api" : view == "settings" ? "settings" : "banner";
+  if (ph && "samtyckeOnce" in t.dataset) {
+    // This embed only, this page only: nothing is decided or recorded.
+    frame!.dataset.once = "1";
+    apply();
+  } else if (cat) allow(cat, sid);
   else if (a == "accept-all") api.acceptAll();
   else if (a == "reject-all") api.rejectAll();
   else if (a == "settings") api.show();
@@ -210,6 +230,18 @@ function onClick(e: MouseEvent): void {
     decide("custom", [...draft.cats], [...draft.refused]);
     render("");
   }
+  via = "api";
+  // The button that was pressed is gone with its placeholder: focus what it let in.
+  if (ph && !ph.isConnected) frame?.focus();
+}
+
+/** "Allow" on a placeholder: the category, or only this service of it. */
+function allow(cat: string, sid?: string): void {
+  const had = !!state?.categories.includes(cat);
+  const others = cfg.categories.find((c) => c.id == cat)!.services.map((s) => s.id);
+  const refused = (state?.refusedServices || []).concat(sid && !had ? others : []);
+  decide("custom", [...(state?.categories || []), cat], refused.filter((s) => s != sid));
+  render(view == "settings" ? "settings" : "");
 }
 
 function onKey(e: KeyboardEvent): void {
@@ -262,29 +294,30 @@ const api: SamtyckeApi = {
 };
 
 function start(): void {
+  root.id = "samtycke";
+  root.className = "stk";
   // A constructed stylesheet is not inline style, so style-src 'self' allows it.
-  const css = __CSS__;
+  const css = __CSS__ + theme(cfg, root);
   if (document.adoptedStyleSheets) {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(css);
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   } else document.head.append(h("style", { nonce }, css));
-  root.id = "samtycke";
-  root.className = "stk";
   live.className = "stk-sr";
   live.setAttribute("role", "status");
-  root.append(live, box);
-  document.body.append(root);
+  reopen = ui.btn("settings", "stk-r", "reopen");
+  root.append(live, box, reopen);
+  // First in the reading and focus order: the choice comes before the page it is about.
+  document.body.prepend(root);
   document.addEventListener("click", onClick);
   document.addEventListener("keydown", onKey);
   root.addEventListener("change", onChange);
   if (cfg.endpoint) retry(here(cfg.endpoint));
   const sig = signal();
   const refusable = cfg.categories.some((c) => c.refusable);
-  if (state) {
-    apply();
-    render("");
-  } else if (sig && refusable) {
+  apply(); // necessary content runs, and embeds get their placeholders before any decision
+  if (state) render("");
+  else if (sig && refusable) {
     decide(sig, ["functional"]);
     render("notice");
   } else render(refusable ? "banner" : "");
@@ -295,9 +328,7 @@ function start(): void {
 // and update, so they precede any Google tag that comes after samtycke.js.
 window.samtycke = api;
 load();
-if (cfg.google_consent_mode) {
-  consentDefault(cfg.wait_for_update);
-  if (state) consentUpdate((c) => ok(c));
-}
+signalDefaults(cfg);
+if (state) signalUpdate(cfg, (c) => ok(c));
 if (document.body) start();
 else document.addEventListener("DOMContentLoaded", start);

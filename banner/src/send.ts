@@ -6,6 +6,7 @@ export type Body = {
   fingerprint: string;
   language: string;
   method: string;
+  source: string; // banner | settings | api | placeholder | gpc | dnt
   choices: Record<string, boolean>;
   url: string;
 };

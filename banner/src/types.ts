@@ -6,6 +6,8 @@ export interface CookieInfo {
   name: string;
   domain: string;
   service: string | null;
+  provider: string; // the service's provider, else the site's controller
+  third_party: boolean; // set on a domain that is not the site's
   expires: Texts;
   purpose?: Texts; // left out of samtycke.js unless built with purposes
 }
@@ -26,6 +28,7 @@ export interface CategoryInfo {
   id: string;
   refusable: boolean;
   label: Texts;
+  name: Texts; // the label as written inside a sentence ("marketing", "Marketing" in German)
   description: Texts;
   services: ServiceInfo[];
   cookies: CookieInfo[];
@@ -43,6 +46,18 @@ export interface Config {
   do_not_track: Policy;
   global_privacy_control: Policy;
   google_consent_mode: boolean;
+  consent_mode: {
+    regions: { region: string[]; granted: string[] }[]; // region-scoped defaults
+    ads_data_redaction: boolean;
+    url_passthrough: boolean;
+  };
+  uet: boolean; // Microsoft UET consent mode (ad_storage from marketing)
+  clarity: boolean; // Microsoft Clarity consent (consentv2 from analytics and marketing)
+  theme: {
+    vars: Record<string, string>; // CSS custom properties --stk-<name> of banner.css
+    position: "bottom" | "top" | "left" | "right";
+    logo: string | null;
+  };
   wait_for_update: number;
   settings_button: boolean;
   endpoint: string | null;
