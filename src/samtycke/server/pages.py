@@ -95,12 +95,19 @@ async def banner_script(request: Request) -> Response:
     """``GET /samtycke.js`` and ``/v1/sites/{site}/samtycke.js``."""
     site, endpoint = pick_site(request), endpoint_of(request)
     build = _function("samtycke.banner", "build_script")
+    # The GPC spec's header: exactly "1". The banner then honours it even where
+    # the browser does not expose navigator.globalPrivacyControl.
+    gpc = request.headers.get("sec-gpc") == "1"
     js = _built(
         request,
-        ("js", site.id, endpoint),
-        lambda: build(site.decl, endpoint=endpoint, policy_url=policy_url_of(request, site)),
+        ("js+gpc" if gpc else "js", site.id, endpoint),
+        lambda: build(
+            site.decl, endpoint=endpoint, policy_url=policy_url_of(request, site), gpc=gpc
+        ),
     )
-    return _text(js, "text/javascript; charset=utf-8", request)
+    response = _text(js, "text/javascript; charset=utf-8", request)
+    response.headers["Vary"] = "Sec-GPC"
+    return response
 
 
 async def banner_stylesheet(request: Request) -> Response:
