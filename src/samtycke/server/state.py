@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from samtycke.ledger import Ledger
 from samtycke.server.client import RateLimiter
 from samtycke.server.config import ServerConfig
+from samtycke.server.refusals import RefusalLog
 from samtycke.server.sites import Site, Versions
 from samtycke.server.writer import GroupWriter
 
@@ -22,6 +23,7 @@ class ServerState:
     versions: Versions | None = None
     writer: GroupWriter | None = None
     assets: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    refusals: RefusalLog = field(default_factory=RefusalLog)
 
     def open(self) -> None:
         """Open the ledger, store the snapshots, start the writer (at startup)."""
