@@ -4,7 +4,8 @@ import * as C from "./cookie";
 import { $$, h } from "./dom";
 import { consentDefault, consentUpdate } from "./gcm";
 import { frames, ran, runScripts } from "./gate";
-import { retry, send } from "./send";
+import type { Source } from "./contract";
+import { receipt, retry, send } from "./send";
 import type { Config } from "./types";
 import { type Draft, Ui } from "./ui";
 
@@ -18,6 +19,10 @@ const here = (url: string) =>
   new URL(url.replace("{lang}", ui.lang), me?.src || location.href).href;
 const now = () => Math.floor(Date.now() / 1000);
 const ids = cfg.categories.map((c) => c.id);
+const hex32 = () =>
+  [...crypto.getRandomValues(new Uint8Array(16))]
+    .map((b) => (b + 256).toString(16).slice(1))
+    .join("");
 
 function pickLanguage(): string {
   for (const want of [document.documentElement.lang, ...navigator.languages]) {
@@ -29,7 +34,10 @@ function pickLanguage(): string {
 }
 
 function signal(): SamtyckeMethod | null {
-  const gpc = (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
+  // cfg.gpc: the server that served this script saw Sec-GPC: 1 (the browser may not expose it).
+  const gpc =
+    (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true ||
+    cfg.gpc === true;
   if (gpc && cfg.global_privacy_control != "ignore") return "gpc";
   return navigator.doNotTrack == "1" && cfg.do_not_track != "ignore" ? "dnt" : null;
 }
@@ -40,6 +48,7 @@ let known: SamtyckeConsent | null = null; // any readable one, so a renewed deci
 let view: View = "";
 let back: Element | null = null;
 let draft: Draft = { cats: new Set(), refused: new Set() };
+let from: Source = "api"; // where the next decision is made; a click says which layer
 const root = document.createElement("div");
 const live = document.createElement("div"); // stays put, so screen readers announce changes
 const box = document.createElement("div");
@@ -52,9 +61,7 @@ const ok = (cat: string, service?: string): boolean =>
 
 function load(): void {
   const fresh = (s: SamtyckeConsent) =>
-    s.revision == cfg.revision &&
-    now() - s.timestamp >= 0 &&
-    now() - s.timestamp < cfg.consent_days * 86400 + 300;
+    C.current(s, cfg.revision, cfg.fingerprint, cfg.consent_days, now());
   for (const s of C.read(C.NAME).map(C.decode)) {
     if (!s) continue;
     known = known || s;
@@ -90,18 +97,16 @@ function clear(): void {
 
 function decide(method: SamtyckeMethod, cats: string[], refused: string[] = []): void {
   const before = state;
+  const source: Source = method == "gpc" || method == "dnt" ? method : from;
   const accepted = ids.filter((id) => id == "necessary" || cats.includes(id));
   if (method == "custom" && before?.categories.some((c) => !accepted.includes(c)))
     method = "withdraw";
   const owner = (s: string) =>
     cfg.categories.find((c) => c.services.some((x) => x.id == s))?.id || "";
   state = known = {
-    id:
-      known?.id ||
-      [...crypto.getRandomValues(new Uint8Array(16))]
-        .map((b) => (b + 256).toString(16).slice(1))
-        .join(""),
+    id: known?.id || hex32(),
     revision: cfg.revision,
+    fingerprint: cfg.fingerprint.slice(0, C.FP_DIGITS),
     timestamp: now(),
     method,
     categories: accepted,
@@ -128,6 +133,9 @@ function decide(method: SamtyckeMethod, cats: string[], refused: string[] = []):
         method,
         choices: Object.fromEntries(ids.map((id) => [id, ok(id)])),
         url: location.origin + location.pathname,
+        decision_id: hex32(),
+        refused_services: state.refusedServices,
+        source,
       })
     : Promise.resolve();
   // A script that already ran cannot be unloaded: reload once the decision is on its way.
@@ -146,8 +154,9 @@ function render(v: View): void {
       : v == "settings"
         ? ui.settings(draft)
         : v == "notice"
-          ? ui.notice(state!.method)
+          ? ui.notice(noticeKey())
           : null;
+  if (v == "settings" && state) layer!.querySelector(".stk-m")?.append(receiptLine(state.id));
   const wasModal = modal(view);
   view = v;
   root.lang = ui.lang;
@@ -160,6 +169,35 @@ function render(v: View): void {
     (back as HTMLElement | null)?.focus?.();
     back = null;
   }
+}
+
+/** The notice names what the signal left: its text for the declared mode. */
+function noticeKey(): string {
+  const m = state!.method;
+  const mode = m == "gpc" ? cfg.global_privacy_control : cfg.do_not_track;
+  return mode == "necessary-only" ? m + "_necessary" : m;
+}
+
+/** The consent id, and the receipt of the latest recorded decision as a download. */
+function receiptLine(id: string): HTMLElement {
+  const kept = receipt();
+  return h(
+    "p",
+    { class: "stk-receipt" },
+    `${ui.t.consent_id}: `,
+    h("code", {}, id),
+    kept && [
+      " ",
+      h(
+        "a",
+        {
+          href: "data:application/json;charset=utf-8," + encodeURIComponent(kept),
+          download: "samtycke-receipt.json",
+        },
+        ui.t.receipt,
+      ),
+    ],
+  );
 }
 
 function close(): void {
@@ -201,6 +239,7 @@ function onClick(e: MouseEvent): void {
   if (!t) return;
   e.preventDefault();
   const { samtyckeAction: a, samtyckeAllow: cat } = t.dataset;
+  from = cat ? "placeholder" : view == "settings" ? "settings" : "banner";
   if (cat) api.accept([...(state?.categories || []), cat]);
   else if (a == "accept-all") api.acceptAll();
   else if (a == "reject-all") api.rejectAll();
@@ -210,6 +249,7 @@ function onClick(e: MouseEvent): void {
     decide("custom", [...draft.cats], [...draft.refused]);
     render("");
   }
+  from = "api";
 }
 
 function onKey(e: KeyboardEvent): void {
@@ -285,8 +325,11 @@ function start(): void {
     apply();
     render("");
   } else if (sig && refusable) {
-    decide(sig, ["functional"]);
+    // A signal only takes away: necessary, plus functional where the declaration says so.
+    const mode = sig == "gpc" ? cfg.global_privacy_control : cfg.do_not_track;
+    decide(sig, mode == "necessary-and-functional" ? ["functional"] : []);
     render("notice");
+    live.textContent = ui.t[noticeKey()];
   } else render(refusable ? "banner" : "");
   dispatchEvent(new CustomEvent("samtycke:ready", { detail: api.consent }));
 }
