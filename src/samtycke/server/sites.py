@@ -20,6 +20,8 @@ from samtycke.declaration import Declaration, load_declaration
 from samtycke.declaration.fingerprint import canonical_json, fingerprint
 from samtycke.errors import DeclarationFileError
 from samtycke.ledger import Ledger, Snapshot
+from samtycke.server.refusals import LOGGER
+from samtycke.snapshots import register_snapshot, revision_drift
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,10 @@ class Versions:
         self._known: dict[tuple[str, str], Version] = {}
         self._missed: dict[tuple[str, str], float] = {}
         for site in sites.values():
-            ledger.add_snapshot(site.id, site.decl.site.revision, site.fingerprint, site.content)
+            drift = revision_drift(ledger, site.decl)
+            if drift is not None:
+                LOGGER.warning("%s", drift)
+            register_snapshot(ledger, site.decl)
             for snap in ledger.snapshots(site.id):
                 self._known[(site.id, snap.fingerprint)] = version_of(snap)
 
