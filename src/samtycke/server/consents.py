@@ -118,7 +118,8 @@ async def _validated(st: ServerState, data: dict[str, Any], caller: Caller) -> C
     assert st.versions is not None  # set at startup
     site, fp = consent_key(data, st.sites)
     try:
-        version = await st.versions.find(site.id, fp)
+        # Nearly every decision names a known version: no coroutine, no thread for those.
+        version = st.versions.cached(site.id, fp) or await st.versions.find(site.id, fp)
     except LedgerError as exc:
         raise ApiError(503, f"the ledger is unavailable, nothing was stored ({exc})") from None
     post = validate_consent(data, site, version)

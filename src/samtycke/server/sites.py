@@ -132,16 +132,17 @@ class Versions:
             for snap in ledger.snapshots(site.id):
                 self._known[(site.id, snap.fingerprint)] = version_of(snap)
 
+    def cached(self, site: str, fp: str) -> Version | None:
+        """The version when it is already known (a dict lookup, never a query)."""
+        # A single dict read is atomic; writers replace entries, never mutate them.
+        return self._known.get((site, fp))
+
     async def find(self, site: str, fp: str) -> Version | None:
         """:meth:`get` for a request handler: a cache hit at once, a database query in a thread.
 
         Raises ``LedgerError`` when the database cannot answer.
         """
-        with self._lock:
-            hit = self._known.get((site, fp))
-        if hit is not None:
-            return hit
-        return await run_in_threadpool(self.get, site, fp)
+        return self.cached(site, fp) or await run_in_threadpool(self.get, site, fp)
 
     def get(self, site: str, fp: str) -> Version | None:
         """The version ``fp`` of ``site``, or None when the ledger never stored it.
