@@ -122,3 +122,11 @@ def test_the_checker_itself_catches_a_drift() -> None:
         conforms({**config, "revision": "1"}, BannerConfig)
     with pytest.raises(AssertionError, match="missing"):
         conforms({"site": "x"}, ConsentRequest)
+
+
+def test_the_python_cookie_state_carries_every_contract_field() -> None:
+    from samtycke.consent import ConsentState
+
+    python_names = {"consent_id": "id"}  # the one field the codec names differently
+    state = {python_names.get(f.name, f.name) for f in dataclasses.fields(ConsentState)}
+    assert state == {f.name for f in model_fields(ConsentCookie)}
