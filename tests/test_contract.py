@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from samtycke.banner import banner_config
-from samtycke.consent import METHODS
+from samtycke.consent import METHODS, ConsentState
 from samtycke.contract import (
     METHOD_NAMES,
     MODELS,
@@ -125,8 +125,6 @@ def test_the_checker_itself_catches_a_drift() -> None:
 
 
 def test_the_python_cookie_state_carries_every_contract_field() -> None:
-    from samtycke.consent import ConsentState
-
     python_names = {"consent_id": "id"}  # the one field the codec names differently
     state = {python_names.get(f.name, f.name) for f in dataclasses.fields(ConsentState)}
     assert state == {f.name for f in model_fields(ConsentCookie)}
