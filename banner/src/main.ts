@@ -5,8 +5,9 @@ import { $$, h } from "./dom";
 import { placeholder } from "./embed";
 import { signalDefaults, signalUpdate } from "./gcm";
 import { frames, ran, runScripts } from "./gate";
+import type { Source } from "./contract";
 import { keepClear } from "./layout";
-import { retry, send } from "./send";
+import { receipt, retry, send } from "./send";
 import type { Config } from "./types";
 import { theme } from "./theme";
 import { type Draft, Ui } from "./ui";
@@ -21,6 +22,10 @@ const here = (url: string) =>
   new URL(url.replace("{lang}", ui.lang), me?.src || location.href).href;
 const now = () => Math.floor(Date.now() / 1000);
 const ids = cfg.categories.map((c) => c.id);
+const hex32 = () =>
+  [...crypto.getRandomValues(new Uint8Array(16))]
+    .map((b) => (b + 256).toString(16).slice(1))
+    .join("");
 
 function pickLanguage(): string {
   for (const want of [document.documentElement.lang, ...navigator.languages]) {
@@ -32,7 +37,10 @@ function pickLanguage(): string {
 }
 
 function signal(): SamtyckeMethod | null {
-  const gpc = (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
+  // cfg.gpc: the server that served this script saw Sec-GPC: 1 (the browser may not expose it).
+  const gpc =
+    (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true ||
+    cfg.gpc === true;
   if (gpc && cfg.global_privacy_control != "ignore") return "gpc";
   return navigator.doNotTrack == "1" && cfg.do_not_track != "ignore" ? "dnt" : null;
 }
@@ -47,7 +55,7 @@ const root = document.createElement("div");
 const live = document.createElement("div"); // stays put, so screen readers announce changes
 const box = document.createElement("div");
 let reopen: HTMLElement; // made once, so focus can come back to it
-let via = "api"; // where the decision being made comes from (the record's source)
+let via: Source = "api"; // where the next decision is made (the record's source); a click says which layer
 
 const ok = (cat: string, service?: string): boolean =>
   cat == "necessary" ||
@@ -57,9 +65,7 @@ const ok = (cat: string, service?: string): boolean =>
 
 function load(): void {
   const fresh = (s: SamtyckeConsent) =>
-    s.revision == cfg.revision &&
-    now() - s.timestamp >= 0 &&
-    now() - s.timestamp < cfg.consent_days * 86400 + 300;
+    C.current(s, cfg.revision, cfg.fingerprint, cfg.consent_days, now());
   for (const s of C.read(C.NAME).map(C.decode)) {
     if (!s) continue;
     known = known || s;
@@ -97,7 +103,7 @@ function decide(
   method: SamtyckeMethod,
   cats: string[],
   refused: string[] = [],
-  source = method == "gpc" || method == "dnt" ? method : via,
+  source: Source = method == "gpc" || method == "dnt" ? method : via,
 ): void {
   const before = state;
   const accepted = ids.filter((id) => id == "necessary" || cats.includes(id));
@@ -106,12 +112,9 @@ function decide(
   const owner = (s: string) =>
     cfg.categories.find((c) => c.services.some((x) => x.id == s))?.id || "";
   state = known = {
-    id:
-      known?.id ||
-      [...crypto.getRandomValues(new Uint8Array(16))]
-        .map((b) => (b + 256).toString(16).slice(1))
-        .join(""),
+    id: known?.id || hex32(),
     revision: cfg.revision,
+    fingerprint: cfg.fingerprint.slice(0, C.FP_DIGITS),
     timestamp: now(),
     method,
     categories: accepted,
@@ -136,9 +139,11 @@ function decide(
         fingerprint: cfg.fingerprint,
         language: ui.lang,
         method,
-        source,
         choices: Object.fromEntries(ids.map((id) => [id, ok(id)])),
         url: location.origin + location.pathname,
+        decision_id: hex32(),
+        refused_services: state.refusedServices,
+        source,
       })
     : Promise.resolve();
   // A script that already ran cannot be unloaded: reload once the decision is on its way.
@@ -157,8 +162,9 @@ function render(v: View): void {
       : v == "settings"
         ? ui.settings(draft)
         : v == "notice"
-          ? ui.notice(state!.method)
+          ? ui.notice(noticeKey())
           : null;
+  if (v == "settings" && state) layer!.querySelector(".stk-m")?.append(receiptLine(state.id));
   const wasModal = modal(view);
   view = v;
   root.lang = ui.lang;
@@ -173,6 +179,35 @@ function render(v: View): void {
     (back as HTMLElement | null)?.focus?.();
     back = null;
   }
+}
+
+/** The notice names what the signal left: its text for the declared mode. */
+function noticeKey(): string {
+  const m = state!.method;
+  const mode = m == "gpc" ? cfg.global_privacy_control : cfg.do_not_track;
+  return mode == "necessary-only" ? m + "_necessary" : m;
+}
+
+/** The consent id, and the receipt of the latest recorded decision as a download. */
+function receiptLine(id: string): HTMLElement {
+  const kept = receipt();
+  return h(
+    "p",
+    { class: "stk-receipt" },
+    `${ui.t.consent_id}: `,
+    h("code", {}, id),
+    kept && [
+      " ",
+      h(
+        "a",
+        {
+          href: "data:application/json;charset=utf-8," + encodeURIComponent(kept),
+          download: "samtycke-receipt.json",
+        },
+        ui.t.receipt,
+      ),
+    ],
+  );
 }
 
 function close(): void {
@@ -318,8 +353,11 @@ function start(): void {
   apply(); // necessary content runs, and embeds get their placeholders before any decision
   if (state) render("");
   else if (sig && refusable) {
-    decide(sig, ["functional"]);
+    // A signal only takes away: necessary, plus functional where the declaration says so.
+    const mode = sig == "gpc" ? cfg.global_privacy_control : cfg.do_not_track;
+    decide(sig, mode == "necessary-and-functional" ? ["functional"] : []);
     render("notice");
+    live.textContent = ui.t[noticeKey()];
   } else render(refusable ? "banner" : "");
   dispatchEvent(new CustomEvent("samtycke:ready", { detail: api.consent }));
 }

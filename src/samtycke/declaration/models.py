@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from samtycke.contract import SignalMode
 from samtycke.declaration.expiry import Expiry
 from samtycke.declaration.patterns import is_pattern, matches
 from samtycke.declaration.theme import Theme
 from samtycke.errors import Problem
 
 BUILTIN_CATEGORIES = ("necessary", "functional", "analytics", "marketing")
-SignalPolicy = Literal["necessary-and-functional", "ignore"]
+SignalPolicy = SignalMode  # the privacy-signal modes of the contract
 StorageKind = Literal["localStorage", "sessionStorage"]
 
 
@@ -56,8 +57,8 @@ class Site:
     languages: tuple[str, ...]
     consent_days: int = 90
     revision: int = 1
-    do_not_track: SignalPolicy = "necessary-and-functional"
-    global_privacy_control: SignalPolicy = "necessary-and-functional"
+    do_not_track: SignalPolicy = "necessary-only"
+    global_privacy_control: SignalPolicy = "necessary-only"
     google_consent_mode: bool = False
     updated: dt.date | None = None
     policy_url: str | None = None
