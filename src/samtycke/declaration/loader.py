@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from samtycke import ids, locales
 from samtycke.declaration.checks import did_you_mean, show
+from samtycke.declaration.email import EmailChecks
 from samtycke.declaration.lines import locate
 from samtycke.declaration.models import (
     BUILTIN_CATEGORIES,
@@ -29,7 +30,7 @@ from samtycke.errors import DeclarationError, DeclarationFileError, Problem
 
 _STORAGE_KINDS = ("localStorage", "sessionStorage")
 
-_TOP_KEYS = ("site", "banner", "categories", "services", "cookies", "storage")
+_TOP_KEYS = ("site", "banner", "categories", "services", "cookies", "storage", "email")
 _CATEGORY_KEYS = ("label", "description", "refusable")
 _SERVICE_KEYS = ("id", "name", "provider", "category", "privacy_policy", "purpose")
 _COOKIE_KEYS = ("name", "service", "category", "domain", "expires", "purpose")
@@ -90,7 +91,7 @@ def _toml_error_line(message: str) -> int:
     return int(m.group(1)) if m else 1
 
 
-class _Validator(SiteChecks):
+class _Validator(SiteChecks, EmailChecks):
     """Walks the parsed TOML section by section, collecting problems instead of stopping."""
 
     def declaration(self, data: dict[str, Any], path: Path | None) -> Declaration | None:
@@ -101,6 +102,7 @@ class _Validator(SiteChecks):
         services = self.services(data.get("services", []), categories)
         cookies = self.cookies(data.get("cookies", []), categories, services, site)
         storage = self.storages(data.get("storage", []), categories, services)
+        email = self.email(data.get("email"))
         if site is None or banner is None:
             return None
         used = (
@@ -124,6 +126,7 @@ class _Validator(SiteChecks):
             banner,
             path,
             warnings,
+            email,
         )
 
     def categories(self, raw: object) -> dict[str, Category]:

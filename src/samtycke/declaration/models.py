@@ -6,11 +6,14 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from samtycke.declaration.expiry import Expiry
 from samtycke.declaration.patterns import is_pattern, matches
 from samtycke.errors import Problem
+
+if TYPE_CHECKING:  # email.py and external.py build on LocalText from this module
+    from samtycke.declaration.email import EmailTracking
 
 BUILTIN_CATEGORIES = ("necessary", "functional", "analytics", "marketing")
 SignalPolicy = Literal["necessary-and-functional", "ignore"]
@@ -150,6 +153,7 @@ class Declaration:
     banner: Banner = field(default_factory=Banner)
     path: Path | None = None
     warnings: tuple[Problem, ...] = ()
+    email: EmailTracking | None = None
 
     def category(self, category_id: str) -> Category:
         """The category with this id (KeyError when there is none)."""

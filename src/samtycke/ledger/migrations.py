@@ -34,7 +34,17 @@ def m002_site_time_index(conn: Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [m001_initial, m002_site_time_index]
+def m010_mail_counts(conn: Connection) -> None:
+    """E-mail tracking: per-campaign counts and the last-open day (deliverability)."""
+    for table in (schema.mail_counts, schema.mail_last_open):
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    m001_initial,
+    m002_site_time_index,
+    m010_mail_counts,
+]
 
 
 def migrate(engine: Engine) -> list[str]:

@@ -16,6 +16,7 @@ SAMTYCKE_USER_AGENT         off                      on: store the user agent
 SAMTYCKE_RATE_LIMIT         10/s,60                  per pseudonymised IP: rate,burst | off
 SAMTYCKE_BATCH              512                      most records in one commit
 SAMTYCKE_FORWARDED_ALLOW    127.0.0.1                proxies whose X-Forwarded-For is trusted
+SAMTYCKE_MAIL_KEY_FILE      (none)                   mail key: turns on the e-mail endpoints
 ==========================  =======================  ==================================
 """
 
@@ -55,6 +56,7 @@ class ServerConfig:
     batch: int = 512
     forwarded_allow: str = "127.0.0.1"
     demo: bool = False
+    mail_key_file: Path | None = None
 
     def with_overrides(self, **changes: Any) -> ServerConfig:
         """A copy with the given settings replaced (None means keep)."""
@@ -77,6 +79,8 @@ class ServerConfig:
         }
         if self.public_url:
             env["SAMTYCKE_PUBLIC_URL"] = self.public_url
+        if self.mail_key_file:
+            env["SAMTYCKE_MAIL_KEY_FILE"] = str(self.mail_key_file)
         return env
 
 
@@ -100,6 +104,9 @@ def config_from_env(env: Mapping[str, str], **overrides: Any) -> ServerConfig:
         batch=_int(env, "SAMTYCKE_BATCH", 512, 1, 10_000),
         forwarded_allow=env.get("SAMTYCKE_FORWARDED_ALLOW", "127.0.0.1"),
         demo=_bool(env, "SAMTYCKE_DEMO", False),
+        mail_key_file=Path(env["SAMTYCKE_MAIL_KEY_FILE"])
+        if env.get("SAMTYCKE_MAIL_KEY_FILE")
+        else None,
     )
     if cfg.public_url and not re.match(r"^https?://[^/\s]+$", cfg.public_url.rstrip("/")):
         raise ConfigError(
