@@ -36,9 +36,12 @@ _BASE_URL = re.compile(r"https?://[^/\s?#]+(?:/[^\s?#]*)?")
 class MailTracker:
     """E-mail tracking for one site, on one ledger, with one mail key."""
 
-    def __init__(self, decl: Declaration, ledger: Ledger, key: MailKey, base_url: str) -> None:
+    def __init__(
+        self, decl: Declaration, ledger: Ledger, key: MailKey, base_url: str | None = None
+    ) -> None:
+        """``base_url`` (the consent server) is needed only to rewrite e-mails."""
         self.email: EmailTracking = email_of(decl)
-        if not _BASE_URL.fullmatch(base_url):
+        if base_url is not None and not _BASE_URL.fullmatch(base_url):
             raise MailError(
                 f"base URL {base_url!r} is not the consent server's http(s) address "
                 "(like https://consent.example.com)"
@@ -46,7 +49,7 @@ class MailTracker:
         self.decl = decl
         self.ledger = ledger
         self.key = key
-        self.base_url = base_url.rstrip("/")
+        self.base_url = base_url.rstrip("/") if base_url else None
         self._fingerprint: str | None = None
 
     def recipient_id(self, address: str) -> str:
@@ -89,6 +92,8 @@ class MailTracker:
                 f"campaign {campaign!r} is not a campaign id "
                 '(a-z, 0-9 and single hyphens, at most 64 characters, like "newsletter-2026-12")'
             )
+        if self.base_url is None:
+            raise MailError("rewriting needs the consent server's base URL (--base-url)")
         langs = self.decl.site.languages
         if language is not None and language not in langs:
             raise MailError(f"language {language!r} is not one of the site's ({', '.join(langs)})")

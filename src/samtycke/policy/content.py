@@ -13,6 +13,7 @@ from functools import partial
 
 from samtycke import locales
 from samtycke.declaration import Category, Declaration, Service, fingerprint
+from samtycke.policy.email import email_sections
 from samtycke.policy.model import (
     Block,
     Button,
@@ -86,6 +87,7 @@ def build_page(decl: Declaration, lang: str, updated: dt.date | None = None) -> 
                 _services_block(decl, lang),
             ),
         ),
+        *email_sections(decl, lang),
         Section(
             "samtycke-consent",
             t("policy.consent_heading"),
