@@ -17,7 +17,7 @@ STYLE = (
     "body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;"
     "color:#1a1a1a}button{font:inherit;padding:.6rem 1rem;margin:.5rem .5rem .5rem 0;"
     "border-radius:.4rem;border:1px solid #1a1a1a;background:#fff;cursor:pointer}"
-    "button.stop{background:#1a1a1a;color:#fff}label{display:block;margin:.5rem 0}"
+    "button.stop{background:#1a1a1a;color:#fff}small{color:#444}"
     "p.notice{padding:.75rem;background:#eef6ee;border-left:4px solid #2e7d32}"
 )
 # No script, no outside resources; the form posts back to this page only.
@@ -64,8 +64,10 @@ def preference_page(
             continue
         checked = " checked" if allowed else ""
         parts.append(
-            f'<label><input type="checkbox" name="{kind}" value="on"{checked}> '
-            f"{t('prefs_' + kind)}<br><small>{escape(declared.purpose.get(lang))}</small></label>"
+            f'<p><input type="checkbox" id="stk-{kind}" name="{kind}" value="on"'
+            f' aria-describedby="stk-{kind}-why"{checked}> '
+            f'<label for="stk-{kind}">{t("prefs_" + kind)}</label><br>'
+            f'<small id="stk-{kind}-why">{escape(declared.purpose.get(lang))}</small></p>'
         )
     parts.append(
         '<button type="submit" name="action" value="save" '
