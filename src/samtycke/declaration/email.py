@@ -68,7 +68,8 @@ class EmailChecks(Checks):
             return None
         self.keys(t, _EMAIL_KEYS, where, "[email]")
         kinds = [k for k in (self.mail_kind(t, kind) for kind in MAIL_KINDS) if k is not None]
-        if not kinds and not any(kind in t for kind in MAIL_KINDS):
+        # An unknown key (a misspelt kind) is already reported; one problem is enough.
+        if not any(kind in t for kind in MAIL_KINDS) and all(k in _EMAIL_KEYS for k in t):
             self.error(
                 where,
                 "[email]: declares no tracking (add [email.open] and/or [email.click], "
