@@ -11,6 +11,7 @@ import pytest
 
 from samtycke.ledger import verify_chain
 from samtycke.mail import MailTracker, campaign_counts
+from samtycke.mail.counters import last_open
 from samtycke.mail.routes import GIF
 from samtycke.server import ServerConfig
 from tests.mail.conftest import EMAIL, KEY, SITE
@@ -153,3 +154,34 @@ def test_without_a_mail_key_there_are_no_mail_endpoints(tmp_path: Path) -> None:
     config = ServerConfig(declaration=tmp_path / "shop.toml", db=f"sqlite:///{tmp_path / 'l.db'}")
     with LiveServer(config) as live:
         assert httpx.get(f"{live.url}/v1/mail/o/x.gif").status_code == 404
+
+
+EXEMPT = """
+[email.open]
+purpose = "Att våra utskick når fram."
+exemption = "deliverability"
+
+[email.click]
+purpose = "Inloggningslänkar."
+exemption = "security"
+"""
+
+
+def test_exemptions_keep_only_what_they_allow(tmp_path: Path) -> None:
+    (tmp_path / "shop.toml").write_text(SITE + EXEMPT, encoding="utf-8")
+    (tmp_path / "mail.key").write_text(KEY.secret.hex())
+    config = ServerConfig(
+        declaration=tmp_path / "shop.toml",
+        db=f"sqlite:///{tmp_path / 'ledger.db'}",
+        mail_key_file=tmp_path / "mail.key",
+    )
+    with LiveServer(config) as live:
+        t = tracker(live)
+        sent = t.rewrite(SOURCE, ADA, "login")  # nobody consented: both kinds are exempt
+        (pixel,), (link,) = urls(sent, "o"), urls(sent, "c")
+        httpx.get(pixel)
+        httpx.get(link)
+        # Deliverability: no count, only the day of the last open; security: counted.
+        assert counts(live) == {"login": (0, 1)}
+        day = last_open(live.state.ledger.engine, "shop", t.recipient_id(ADA))
+        assert day is not None and re.fullmatch(r"\d{4}-\d\d-\d\d", day)
