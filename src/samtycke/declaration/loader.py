@@ -11,6 +11,7 @@ from typing import Any, cast
 from samtycke import ids, locales
 from samtycke.declaration.checks import did_you_mean, show
 from samtycke.declaration.email import EmailChecks
+from samtycke.declaration.external import ExternalChecks
 from samtycke.declaration.lines import locate
 from samtycke.declaration.models import (
     BUILTIN_CATEGORIES,
@@ -30,7 +31,16 @@ from samtycke.errors import DeclarationError, DeclarationFileError, Problem
 
 _STORAGE_KINDS = ("localStorage", "sessionStorage")
 
-_TOP_KEYS = ("site", "banner", "categories", "services", "cookies", "storage", "email")
+_TOP_KEYS = (
+    "site",
+    "banner",
+    "categories",
+    "services",
+    "cookies",
+    "storage",
+    "email",
+    "external_pages",
+)
 _CATEGORY_KEYS = ("label", "description", "refusable")
 _SERVICE_KEYS = ("id", "name", "provider", "category", "privacy_policy", "purpose")
 _COOKIE_KEYS = ("name", "service", "category", "domain", "expires", "purpose")
@@ -91,7 +101,7 @@ def _toml_error_line(message: str) -> int:
     return int(m.group(1)) if m else 1
 
 
-class _Validator(SiteChecks, EmailChecks):
+class _Validator(SiteChecks, EmailChecks, ExternalChecks):
     """Walks the parsed TOML section by section, collecting problems instead of stopping."""
 
     def declaration(self, data: dict[str, Any], path: Path | None) -> Declaration | None:
@@ -103,6 +113,7 @@ class _Validator(SiteChecks, EmailChecks):
         cookies = self.cookies(data.get("cookies", []), categories, services, site)
         storage = self.storages(data.get("storage", []), categories, services)
         email = self.email(data.get("email"))
+        external = self.external_pages(data.get("external_pages", []), services, cookies)
         if site is None or banner is None:
             return None
         used = (
@@ -127,6 +138,7 @@ class _Validator(SiteChecks, EmailChecks):
             path,
             warnings,
             email,
+            external,
         )
 
     def categories(self, raw: object) -> dict[str, Category]:
@@ -327,19 +339,7 @@ class _Validator(SiteChecks, EmailChecks):
         categories: Mapping[str, Category],
         services: Mapping[str, Service],
     ) -> tuple[str | None, str | None]:
-        sid = t.get("service")
-        service: Service | None = None
-        if sid is not None:
-            if not isinstance(sid, str) or sid not in services:
-                hint = did_you_mean(sid, list(services)) if isinstance(sid, str) else ""
-                known = (
-                    f" (declared services: {', '.join(services)})"
-                    if services
-                    else " (no [[services]] are declared)"
-                )
-                self.error((*where, "service"), f"{what}: unknown service {show(sid)}{hint}{known}")
-            else:
-                service = services[sid]
+        service = self.service_ref(t, where, what, services)
         category = self.category_ref(t, where, what, categories)
         if "category" in t and category is None:
             return (service.id if service else None), None

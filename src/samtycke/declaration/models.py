@@ -14,6 +14,7 @@ from samtycke.errors import Problem
 
 if TYPE_CHECKING:  # email.py and external.py build on LocalText from this module
     from samtycke.declaration.email import EmailTracking
+    from samtycke.declaration.external import ExternalPage
 
 BUILTIN_CATEGORIES = ("necessary", "functional", "analytics", "marketing")
 SignalPolicy = Literal["necessary-and-functional", "ignore"]
@@ -154,6 +155,7 @@ class Declaration:
     path: Path | None = None
     warnings: tuple[Problem, ...] = ()
     email: EmailTracking | None = None
+    external_pages: tuple[ExternalPage, ...] = ()
 
     def category(self, category_id: str) -> Category:
         """The category with this id (KeyError when there is none)."""

@@ -14,6 +14,7 @@ from functools import partial
 from samtycke import locales
 from samtycke.declaration import Category, Declaration, Service, fingerprint
 from samtycke.policy.email import email_sections
+from samtycke.policy.external import external_sections
 from samtycke.policy.model import (
     Block,
     Button,
@@ -87,6 +88,7 @@ def build_page(decl: Declaration, lang: str, updated: dt.date | None = None) -> 
                 _services_block(decl, lang),
             ),
         ),
+        *external_sections(decl, lang),
         *email_sections(decl, lang),
         Section(
             "samtycke-consent",
