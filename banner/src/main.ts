@@ -7,6 +7,7 @@ import { frames, ran, runScripts } from "./gate";
 import { retry, send } from "./send";
 import type { Config } from "./types";
 import { type Draft, Ui } from "./ui";
+import * as X from "./xd";
 
 declare const __CSS__: string;
 type View = "" | "banner" | "settings" | "notice";
@@ -37,6 +38,7 @@ function signal(): SamtyckeMethod | null {
 const ui = new Ui(cfg, pickLanguage());
 let state: SamtyckeConsent | null = null; // the current, valid decision
 let known: SamtyckeConsent | null = null; // any readable one, so a renewed decision keeps its id
+let sharedId: string | null = null; // the id the shared domains agreed on (xd.ts)
 let view: View = "";
 let back: Element | null = null;
 let draft: Draft = { cats: new Set(), refused: new Set() };
@@ -98,6 +100,7 @@ function decide(method: SamtyckeMethod, cats: string[], refused: string[] = []):
   state = known = {
     id:
       known?.id ||
+      sharedId ||
       [...crypto.getRandomValues(new Uint8Array(16))]
         .map((b) => (b + 256).toString(16).slice(1))
         .join(""),
@@ -107,12 +110,7 @@ function decide(method: SamtyckeMethod, cats: string[], refused: string[] = []):
     categories: accepted,
     refusedServices: [...new Set(refused)].filter((s) => accepted.includes(owner(s))),
   };
-  C.write(
-    C.NAME,
-    C.encode(state),
-    cfg.consent_days * 86400,
-    C.siteDomain(location.hostname, cfg.domains),
-  );
+  keep(state);
   clear();
   if (cfg.google_consent_mode) consentUpdate((c) => ok(c));
   apply();
@@ -133,6 +131,25 @@ function decide(method: SamtyckeMethod, cats: string[], refused: string[] = []):
   // A script that already ran cannot be unloaded: reload once the decision is on its way.
   if ([...ran].some((k) => !ok(...(k.split("/") as [string, string?]))))
     Promise.race([sent, new Promise((r) => setTimeout(r, 2000))]).then(() => location.reload());
+}
+
+function keep(s: SamtyckeConsent): void {
+  const domain = C.siteDomain(location.hostname, cfg.domains);
+  C.write(C.NAME, C.encode(s), cfg.consent_days * 86400, domain);
+}
+
+function adopt(s: SamtyckeConsent | null): void {
+  // A decision made on another shared domain, newer than ours: it applies here too.
+  if (!s || s.revision != cfg.revision || now() - s.timestamp >= cfg.consent_days * 86400) return;
+  const was = state;
+  state = known = s;
+  keep(s);
+  clear();
+  if (cfg.google_consent_mode) consentUpdate((c) => ok(c));
+  apply();
+  if (view == "banner") render("");
+  dispatchEvent(new CustomEvent("samtycke:change", { detail: api.consent }));
+  if (was && [...ran].some((k) => !ok(...(k.split("/") as [string, string?])))) location.reload();
 }
 
 function render(v: View): void {
@@ -279,6 +296,28 @@ function start(): void {
   document.addEventListener("keydown", onKey);
   root.addEventListener("change", onChange);
   if (cfg.endpoint) retry(here(cfg.endpoint));
+  const shared = cfg.shared_domains || [];
+  const base =
+    cfg.endpoint && X.shares(location.hostname, shared)
+      ? here(cfg.endpoint).replace(/\/v1\/consents$/, "")
+      : "";
+  if (!base) return void begin();
+  const arrived = X.arrived();
+  if (!state && arrived === undefined && X.leave(base, cfg.site)) return; // the page is replaced
+  const id = (sharedId = arrived || state?.id || null);
+  if (!id) return void begin();
+  const remote = X.latest(base, cfg.site, id).then((r) => X.newer(r, id, state));
+  if (state) {
+    begin();
+    remote.then(adopt);
+  } else
+    remote.then((s) => {
+      adopt(s);
+      begin();
+    });
+}
+
+function begin(): void {
   const sig = signal();
   const refusable = cfg.categories.some((c) => c.refusable);
   if (state) {

@@ -40,6 +40,7 @@ export interface Config {
   consent_days: number;
   languages: string[];
   domains: string[];
+  shared_domains?: string[]; // domains that share one decision through the consent server
   do_not_track: Policy;
   global_privacy_control: Policy;
   google_consent_mode: boolean;

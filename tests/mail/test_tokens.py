@@ -79,6 +79,9 @@ def test_no_text_verifies_without_the_key(text: str) -> None:
         "https:\\\\evil.example",
         "http://shop.example/\r\nSet-Cookie: x=1",
         "ftp://shop.example/file",
+        "http://evil.example\\@shop.example/",  # a browser reads the \\ as /: evil.example
+        "https://shop.example@evil.example/",
+        "https://shop.example:99999/",
     ],
 )
 def test_only_absolute_http_targets_are_signed(target: str) -> None:

@@ -26,6 +26,7 @@ from samtycke.declaration.models import (
     normalize_domain,
 )
 from samtycke.declaration.patterns import PatternError, check_name
+from samtycke.declaration.shared import SharedConsentChecks
 from samtycke.declaration.site import SiteChecks
 from samtycke.errors import DeclarationError, DeclarationFileError, Problem
 
@@ -40,6 +41,7 @@ _TOP_KEYS = (
     "storage",
     "email",
     "external_pages",
+    "shared_consent",
 )
 _CATEGORY_KEYS = ("label", "description", "refusable")
 _SERVICE_KEYS = ("id", "name", "provider", "category", "privacy_policy", "purpose")
@@ -101,7 +103,7 @@ def _toml_error_line(message: str) -> int:
     return int(m.group(1)) if m else 1
 
 
-class _Validator(SiteChecks, EmailChecks, ExternalChecks):
+class _Validator(SiteChecks, EmailChecks, ExternalChecks, SharedConsentChecks):
     """Walks the parsed TOML section by section, collecting problems instead of stopping."""
 
     def declaration(self, data: dict[str, Any], path: Path | None) -> Declaration | None:
@@ -116,6 +118,7 @@ class _Validator(SiteChecks, EmailChecks, ExternalChecks):
         external = self.external_pages(data.get("external_pages", []), services, cookies)
         if site is None or banner is None:
             return None
+        shared = self.shared_consent(data.get("shared_consent"), site.domains)
         used = (
             {"necessary"}
             | {c.category for c in cookies}
@@ -139,6 +142,7 @@ class _Validator(SiteChecks, EmailChecks, ExternalChecks):
             warnings,
             email,
             external,
+            shared,
         )
 
     def categories(self, raw: object) -> dict[str, Category]:

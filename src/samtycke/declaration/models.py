@@ -156,6 +156,7 @@ class Declaration:
     warnings: tuple[Problem, ...] = ()
     email: EmailTracking | None = None
     external_pages: tuple[ExternalPage, ...] = ()
+    shared_consent: tuple[str, ...] = ()  # domains that share one decision
 
     def category(self, category_id: str) -> Category:
         """The category with this id (KeyError when there is none)."""

@@ -18,6 +18,7 @@ from samtycke.server.client import RateLimiter
 from samtycke.server.config import ServerConfig, config_from_env
 from samtycke.server.consents import get_history, post_consent
 from samtycke.server.cors import DeclaredOriginsCORS
+from samtycke.server.crossdomain import crossdomain_routes
 from samtycke.server.errors import ApiError, api_error_handler, http_error_handler
 from samtycke.server.fastpath import ConsentFastPath
 from samtycke.server.openapi import openapi_document
@@ -67,7 +68,7 @@ def create_app(config: ServerConfig) -> Starlette:
         finally:
             state.close()
 
-    routes = api_routes() + (mail.routes() if mail is not None else [])
+    routes = api_routes() + crossdomain_routes() + (mail.routes() if mail is not None else [])
     if config.demo:
         from samtycke.server.demo import demo_routes
 
