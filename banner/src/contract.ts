@@ -177,6 +177,8 @@ export interface BannerConfig {
   texts: Record<string, Record<string, string>>;
   /** the server saw Sec-GPC: 1 on the request for this script */
   gpc?: boolean | null;
+  /** domains that share one decision through the consent server */
+  shared_domains?: string[] | null;
 }
 
 /** The decision in the ``samtycke`` cookie (see consent.py for the wire format). */

@@ -11,6 +11,7 @@ import { receipt, retry, send } from "./send";
 import type { Config } from "./types";
 import { theme } from "./theme";
 import { type Draft, Ui } from "./ui";
+import * as X from "./xd";
 
 declare const __CSS__: string;
 type View = "" | "banner" | "settings" | "notice";
@@ -48,6 +49,7 @@ function signal(): SamtyckeMethod | null {
 const ui = new Ui(cfg, pickLanguage());
 let state: SamtyckeConsent | null = null; // the current, valid decision
 let known: SamtyckeConsent | null = null; // any readable one, so a renewed decision keeps its id
+let sharedId: string | null = null; // the id the shared domains agreed on (xd.ts)
 let view: View = "";
 let back: Element | null = null;
 let draft: Draft = { cats: new Set(), refused: new Set() };
@@ -112,7 +114,7 @@ function decide(
   const owner = (s: string) =>
     cfg.categories.find((c) => c.services.some((x) => x.id == s))?.id || "";
   state = known = {
-    id: known?.id || hex32(),
+    id: known?.id || sharedId || hex32(),
     revision: cfg.revision,
     fingerprint: cfg.fingerprint.slice(0, C.FP_DIGITS),
     timestamp: now(),
@@ -120,12 +122,7 @@ function decide(
     categories: accepted,
     refusedServices: [...new Set(refused)].filter((s) => accepted.includes(owner(s))),
   };
-  C.write(
-    C.NAME,
-    C.encode(state),
-    cfg.consent_days * 86400,
-    C.siteDomain(location.hostname, cfg.domains),
-  );
+  keep(state);
   clear();
   signalUpdate(cfg, (c) => ok(c));
   apply();
@@ -149,6 +146,25 @@ function decide(
   // A script that already ran cannot be unloaded: reload once the decision is on its way.
   if ([...ran].some((k) => !ok(...(k.split("/") as [string, string?]))))
     Promise.race([sent, new Promise((r) => setTimeout(r, 2000))]).then(() => location.reload());
+}
+
+function keep(s: SamtyckeConsent): void {
+  const domain = C.siteDomain(location.hostname, cfg.domains);
+  C.write(C.NAME, C.encode(s), cfg.consent_days * 86400, domain);
+}
+
+function adopt(s: SamtyckeConsent | null): void {
+  // A decision made on another shared domain, newer than ours: it applies here too.
+  if (!s || !C.current(s, cfg.revision, cfg.fingerprint, cfg.consent_days, now())) return;
+  const was = state;
+  state = known = s;
+  keep(s);
+  clear();
+  signalUpdate(cfg, (c) => ok(c));
+  apply();
+  if (view == "banner") render("");
+  dispatchEvent(new CustomEvent("samtycke:change", { detail: api.consent }));
+  if (was && [...ran].some((k) => !ok(...(k.split("/") as [string, string?])))) location.reload();
 }
 
 function render(v: View): void {
@@ -348,6 +364,28 @@ function start(): void {
   document.addEventListener("keydown", onKey);
   root.addEventListener("change", onChange);
   if (cfg.endpoint) retry(here(cfg.endpoint));
+  const shared = cfg.shared_domains || [];
+  const base =
+    cfg.endpoint && X.shares(location.hostname, shared)
+      ? here(cfg.endpoint).replace(/\/v1\/consents$/, "")
+      : "";
+  if (!base) return void begin();
+  const arrived = X.arrived();
+  if (!state && arrived === undefined && X.leave(base, cfg.site)) return; // the page is replaced
+  const id = (sharedId = arrived || state?.id || null);
+  if (!id) return void begin();
+  const remote = X.latest(base, cfg.site, id).then((r) => X.newer(r, id, state));
+  if (state) {
+    begin();
+    remote.then(adopt);
+  } else
+    remote.then((s) => {
+      adopt(s);
+      begin();
+    });
+}
+
+function begin(): void {
   const sig = signal();
   const refusable = cfg.categories.some((c) => c.refusable);
   apply(); // necessary content runs, and embeds get their placeholders before any decision

@@ -212,6 +212,9 @@ class BannerConfig:
     gpc: Annotated[
         bool | None, Rule("the server saw Sec-GPC: 1 on the request for this script")
     ] = None
+    shared_domains: Annotated[
+        list[str] | None, Rule("domains that share one decision through the consent server")
+    ] = None
 
 
 @dataclass(frozen=True, slots=True)

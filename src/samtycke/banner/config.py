@@ -49,6 +49,7 @@ def banner_config(
         "consent_days": site.consent_days,
         "languages": list(langs),
         "domains": list(site.domains),
+        "shared_domains": list(decl.shared_consent),
         "do_not_track": site.do_not_track,
         "global_privacy_control": site.global_privacy_control,
         "google_consent_mode": site.google_consent_mode,

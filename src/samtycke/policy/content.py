@@ -13,6 +13,8 @@ from functools import partial
 
 from samtycke import locales
 from samtycke.declaration import Category, Cookie, Declaration, Service, fingerprint
+from samtycke.policy.email import email_sections
+from samtycke.policy.external import external_sections
 from samtycke.policy.model import (
     Block,
     Button,
@@ -87,6 +89,8 @@ def build_page(decl: Declaration, lang: str, updated: dt.date | None = None) -> 
                 _services_block(decl, lang),
             ),
         ),
+        *external_sections(decl, lang),
+        *email_sections(decl, lang),
         Section(
             "samtycke-consent",
             t("policy.consent_heading"),
