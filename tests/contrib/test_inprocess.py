@@ -18,7 +18,6 @@ from samtycke.contrib.settings import SettingError, as_bool
 from samtycke.contrib.starlette import Samtycke
 from samtycke.errors import DeclarationError
 from samtycke.ledger import Ledger
-from samtycke.server import refusals
 from tests.contrib.bodies import consent_body
 
 SHOP = Path(__file__).resolve().parent.parent / "enforce" / "shop.toml"
@@ -148,10 +147,7 @@ def test_a_broken_declaration_stops_the_lifespan(tmp_path: Path) -> None:
         run_asgi(app, [])
 
 
-def test_refusals_are_logged(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(refusals, "_LOG", refusals.RefusalLog())  # an empty window
+def test_refusals_are_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     client = flask_app(SAMTYCKE_DB=f"sqlite:///{tmp_path / 'l.db'}").test_client()
     body = consent_body(SHOP)
     with caplog.at_level(logging.WARNING, "samtycke.server"):
@@ -161,7 +157,8 @@ def test_refusals_are_logged(
         client.post("/samtycke/v1/consents", data=json.dumps({**body, "revision": "x"}))
     assert r.status_code == 403
     lines = [rec.getMessage() for rec in caplog.records if rec.name == "samtycke.server"]
-    assert lines[0].startswith(
-        "refused 403 POST /samtycke/v1/consents from origin 'https://elsewhere.example': "
+    assert lines[0] == (
+        "consent refused (403) for site shop, field site: origin 'https://elsewhere.example' "
+        "is not a domain of site 'shop'"
     )
-    assert lines[1].startswith("refused 422 POST /samtycke/v1/consents: ")
+    assert lines[1].startswith("consent refused (422) for site shop, field revision: ")

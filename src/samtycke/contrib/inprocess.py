@@ -46,7 +46,6 @@ from samtycke.server.consents import (
 )
 from samtycke.server.errors import ApiError
 from samtycke.server.pages import negotiate
-from samtycke.server.refusals import log_refusal
 from samtycke.server.sites import Site, load_sites, site_for_host
 from samtycke.server.state import ServerState
 
@@ -116,7 +115,9 @@ class ConsentService:
                     sites = {site.id: site}
                 else:
                     sites = load_sites(self.config.declaration)
-                state = ServerState(self.config, sites, RateLimiter(self.config.rate, 60))
+                state = ServerState(
+                    self.config, sites, RateLimiter(self.config.rate, self.config.burst)
+                )
                 state.open()
                 self.state = state
             return self.state
@@ -154,16 +155,14 @@ class ConsentService:
         return js
 
     async def respond(self, asked: Asked) -> Answer:
-        """Answer one request under the prefix; a refusal is a JSON 4xx, and is logged."""
+        """Answer one request under the prefix; a refusal is a JSON 4xx."""
         try:
             return await self._route(asked)
         except ApiError as exc:
             return self.refusal(exc, asked)
 
     def refusal(self, exc: ApiError, asked: Asked) -> Answer:
-        """The JSON answer to a refused request, logged (rate-limited)."""
-        where = f"{asked.method} {asked.prefix}/{asked.path}"
-        log_refusal(exc.status, exc.message, asked.headers.get("origin"), where)
+        """The JSON answer to a refused request (the consent path has logged it)."""
         body = json.dumps({"error": exc.message, "field": exc.field}).encode()
         return Answer(exc.status, body, headers={**exc.headers, **NO_STORE})
 

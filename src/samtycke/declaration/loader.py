@@ -10,7 +10,10 @@ from typing import Any, cast
 
 from samtycke import ids, locales
 from samtycke.declaration.checks import did_you_mean, show
-from samtycke.declaration.lines import LineMap, locate
+from samtycke.declaration.email import EmailChecks
+from samtycke.declaration.external import ExternalChecks
+from samtycke.declaration.justify import needs_justification
+from samtycke.declaration.lines import locate
 from samtycke.declaration.models import (
     BUILTIN_CATEGORIES,
     Category,
@@ -24,15 +27,35 @@ from samtycke.declaration.models import (
     normalize_domain,
 )
 from samtycke.declaration.patterns import PatternError, check_name
+from samtycke.declaration.shared import SharedConsentChecks
 from samtycke.declaration.site import SiteChecks
 from samtycke.errors import DeclarationError, DeclarationFileError, Problem
 
 _STORAGE_KINDS = ("localStorage", "sessionStorage")
 
-_TOP_KEYS = ("site", "banner", "categories", "services", "cookies", "storage")
+_TOP_KEYS = (
+    "site",
+    "banner",
+    "categories",
+    "services",
+    "cookies",
+    "storage",
+    "email",
+    "external_pages",
+    "shared_consent",
+)
 _CATEGORY_KEYS = ("label", "description", "refusable")
 _SERVICE_KEYS = ("id", "name", "provider", "category", "privacy_policy", "purpose")
-_COOKIE_KEYS = ("name", "service", "category", "domain", "expires", "purpose", "review")
+_COOKIE_KEYS = (
+    "name",
+    "service",
+    "category",
+    "domain",
+    "expires",
+    "purpose",
+    "justification",
+    "review",
+)
 _STORAGE_KEYS = ("name", "kind", "service", "category", "purpose", "expires")
 
 
@@ -117,14 +140,8 @@ def _toml_key_note(text: str, line: int, message: str) -> str:
     return f" (in the header [{table.group(1)}])" if table else ""
 
 
-class _Validator(SiteChecks):
+class _Validator(SiteChecks, EmailChecks, ExternalChecks, SharedConsentChecks):
     """Walks the parsed TOML section by section, collecting problems instead of stopping."""
-
-    def __init__(self, filename: str, lines: LineMap) -> None:
-        super().__init__(filename, lines)
-        # Declared but invalid: their own error is the one message about them.
-        self.invalid_services: set[str] = set()
-        self.mistyped_categories: set[str] = set()
 
     def declaration(self, data: dict[str, Any], path: Path | None) -> Declaration | None:
         self.keys(data, _TOP_KEYS, (), "declaration")
@@ -134,8 +151,11 @@ class _Validator(SiteChecks):
         services = self.services(data.get("services", []), categories)
         cookies = self.cookies(data.get("cookies", []), categories, services, site)
         storage = self.storages(data.get("storage", []), categories, services)
+        email = self.email(data.get("email"))
+        external = self.external_pages(data.get("external_pages", []), services, cookies)
         if site is None or banner is None:
             return None
+        shared = self.shared_consent(data.get("shared_consent"), site.domains)
         used = (
             {"necessary"}
             | {c.category for c in cookies}
@@ -157,6 +177,9 @@ class _Validator(SiteChecks):
             banner,
             path,
             warnings,
+            email,
+            external,
+            shared,
         )
 
     def categories(self, raw: object) -> dict[str, Category]:
@@ -268,6 +291,7 @@ class _Validator(SiteChecks):
             domain = normalize_domain(domain) if domain else default_domain
             expires = self.expiry(t, where, what, required=True)
             purpose = self.local_text(t, "purpose", where, what, required=True)
+            justification = self.local_text(t, "justification", where, what, required=False)
             review = self.boolean(t, "review", where, what, False)
             if review:
                 self.warn(
@@ -285,18 +309,25 @@ class _Validator(SiteChecks):
                     continue
                 seen[key] = self.lines.line(*where)
             if name and category and expires and purpose:
-                out.append(
-                    Cookie(
-                        name,
-                        category,
-                        domain,
-                        expires,
-                        purpose,
-                        service,
-                        self.lines.line(*where),
-                        review,
-                    )
+                cookie = Cookie(
+                    name,
+                    category,
+                    domain,
+                    expires,
+                    purpose,
+                    service,
+                    self.lines.line(*where),
+                    justification,
+                    review=review,
                 )
+                why = needs_justification(cookie, services, site) if site else None
+                if why:
+                    self.warn(
+                        where,
+                        f"{what}: a necessary cookie needs a justification, as {why} "
+                        '(add justification = { en = "why the service cannot work without it" })',
+                    )
+                out.append(cookie)
         return out
 
     def storages(
@@ -385,21 +416,7 @@ class _Validator(SiteChecks):
         categories: Mapping[str, Category],
         services: Mapping[str, Service],
     ) -> tuple[str | None, str | None]:
-        sid = t.get("service")
-        service: Service | None = None
-        if sid is not None:
-            if isinstance(sid, str) and sid in self.invalid_services:
-                pass  # the service's own error names the cause
-            elif not isinstance(sid, str) or sid not in services:
-                hint = did_you_mean(sid, list(services)) if isinstance(sid, str) else ""
-                known = (
-                    f" (declared services: {', '.join(services)})"
-                    if services
-                    else " (no [[services]] are declared)"
-                )
-                self.error((*where, "service"), f"{what}: unknown service {show(sid)}{hint}{known}")
-            else:
-                service = services[sid]
+        service = self.service_ref(t, where, what, services)
         category = self.category_ref(t, where, what, categories)
         if "category" in t and category is None:
             return (service.id if service else None), None

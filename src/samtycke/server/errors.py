@@ -15,7 +15,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from samtycke.errors import LedgerError
-from samtycke.server.refusals import log_refusal
 
 T = TypeVar("T")
 
@@ -51,8 +50,6 @@ def error_response(
 async def api_error_handler(request: Request, exc: Exception) -> Response:
     """Starlette handler for ApiError."""
     assert isinstance(exc, ApiError)  # registered for ApiError only
-    where = f"{request.method} {request.url.path}"
-    log_refusal(exc.status, exc.message, request.headers.get("origin"), where)
     return error_response(exc.status, exc.message, exc.field, exc.headers)
 
 

@@ -22,7 +22,6 @@ from samtycke.server.consents import (
     too_large,
 )
 from samtycke.server.errors import ApiError
-from samtycke.server.refusals import log_refusal
 from samtycke.server.state import ServerState
 
 _WANTED = {b"origin", b"host", b"user-agent", b"content-length"}
@@ -54,7 +53,6 @@ class ConsentFastPath:
             status = 201
         except ApiError as exc:
             status = exc.status
-            log_refusal(status, exc.message, headers.get(b"origin"), "POST /v1/consents")
             body = json.dumps({"error": exc.message, "field": exc.field}).encode()
             extra = [(k.lower().encode(), v.encode()) for k, v in exc.headers.items()]
         await send(
