@@ -348,15 +348,6 @@ class _Validator(SiteChecks):
             )
         return (service.id if service else None), category
 
-    def url(
-        self, t: Mapping[str, Any], key: str, where: tuple[str | int, ...], what: str
-    ) -> str | None:
-        value = self.string(t, key, where, what)
-        if value is not None and not re.match(r"^https?://[^\s<>\"]+$", value):
-            self.error((*where, key), f"{what}: {key} {value!r} is not an http(s) URL")
-            return None
-        return value
-
 
 def _merge_builtin(
     cid: str, field: str, given: LocalText | None, languages: Sequence[str]

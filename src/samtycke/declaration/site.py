@@ -80,8 +80,8 @@ class SiteChecks(Checks):
             ),
             google_consent_mode=self.boolean(t, "google_consent_mode", where, "[site]", False),
             updated=updated,
-            policy_url=self.string(t, "policy_url", where, "[site]"),
-            privacy_policy=self.string(t, "privacy_policy", where, "[site]"),
+            policy_url=self.url(t, "policy_url", where, "[site]", relative=True),
+            privacy_policy=self.url(t, "privacy_policy", where, "[site]"),
         )
         if any(values[k] is None or values[k] == () for k in _SITE_REQUIRED):
             return None
@@ -139,7 +139,7 @@ class SiteChecks(Checks):
         where = ("banner",)
         self.keys(t, _BANNER_KEYS, where, "[banner]")
         return Banner(
-            endpoint=self.string(t, "endpoint", where, "[banner]"),
+            endpoint=self.url(t, "endpoint", where, "[banner]", relative=True),
             settings_button=self.boolean(t, "settings_button", where, "[banner]", True),
             wait_for_update=self.integer(t, "wait_for_update", where, "[banner]", 500, 0),
         )
