@@ -22,6 +22,7 @@ from samtycke.server.errors import ApiError, api_error_handler, http_error_handl
 from samtycke.server.fastpath import ConsentFastPath
 from samtycke.server.forwarded import ForwardedClient, TrustedProxies
 from samtycke.server.openapi import openapi_document
+from samtycke.server.proof import keys_json
 from samtycke.server.sites import load_sites
 from samtycke.server.state import ServerState
 
@@ -46,6 +47,7 @@ def api_routes() -> list[BaseRoute]:
         Route("/cookies", pages.policy_redirect, methods=["GET"]),
         Route("/cookies/{lang}", pages.policy_page, methods=["GET"]),
         Route("/.well-known/gpc.json", pages.gpc_json, methods=["GET"]),
+        Route("/.well-known/samtycke-keys.json", keys_json, methods=["GET"]),
         Route("/healthz", pages.healthz, methods=["GET"]),
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/robots.txt", pages.robots, methods=["GET"]),

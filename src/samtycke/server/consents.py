@@ -21,7 +21,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from samtycke import ids
-from samtycke.ledger import Decision, Record
+from samtycke.ledger import Decision, Record, RefusedDecision
+from samtycke.ledger.receipts import make_receipt
 from samtycke.server.client import pseudonymise_ip
 from samtycke.server.config import BODY_LIMIT
 from samtycke.server.cors import origin_allowed
@@ -110,7 +111,7 @@ def check_rate(st: ServerState, client_host: str | None) -> None:
         )
 
 
-async def record_consent(st: ServerState, raw: bytes, caller: Caller) -> dict[str, str]:
+async def record_consent(st: ServerState, raw: bytes, caller: Caller) -> dict[str, Any]:
     """Validate one consent body, chain and commit it; the receipt (ApiError if refused)."""
     data = parse_body(raw)
     assert st.versions is not None and st.writer is not None  # set at startup
@@ -133,15 +134,37 @@ async def record_consent(st: ServerState, raw: bytes, caller: Caller) -> dict[st
         ip=pseudonymise_ip(caller.client_host, st.config.ip_mode),
         user_agent=_clean(ua)[:MAX_USER_AGENT] if ua else None,
     )
-    rec = await ledger_bound(
-        st.writer.submit(decision), "the decision may not be stored: send it again"
-    )
-    return {
+    rec = await ledger_bound(_submit(st, decision), "the decision may not be stored: send it again")
+    return receipt_body(st, rec)
+
+
+async def _submit(st: ServerState, decision: Decision) -> Record:
+    # A decision the database refuses fails alone, as a client error; the rest
+    # of its batch was stored. Other ledger faults become 503 in ledger_bound.
+    assert st.writer is not None  # set at startup
+    try:
+        return await st.writer.submit(decision)
+    except RefusedDecision as exc:
+        raise ApiError(
+            422, f"the ledger refused this decision, nothing was stored ({exc})"
+        ) from None
+
+
+def receipt_body(st: ServerState, rec: Record) -> dict[str, Any]:
+    """The 201 body: the record's ids, time and hash, and its signed receipt.
+
+    A retried decision (same decision id) gets its original record, so the
+    same body: Ed25519 signatures are deterministic.
+    """
+    body: dict[str, Any] = {
         "consent_id": rec.decision.consent_id,
         "record_id": rec.decision.record_id,
         "recorded_at": rec.recorded_at,
         "hash": rec.hash,
     }
+    if st.signing_key is not None:
+        body["receipt"] = make_receipt(rec, st.signing_key)
+    return body
 
 
 async def post_consent(request: Request) -> Response:
@@ -156,7 +179,7 @@ async def post_consent(request: Request) -> Response:
     return Response(receipt_json(receipt), 201, NO_STORE, "application/json")
 
 
-def receipt_json(receipt: dict[str, str]) -> bytes:
+def receipt_json(receipt: dict[str, Any]) -> bytes:
     """The 201 body."""
     return json.dumps(receipt, separators=(",", ":")).encode()
 

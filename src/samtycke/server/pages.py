@@ -26,6 +26,7 @@ from samtycke.server.assets import Key
 from samtycke.server.consents import state_of
 from samtycke.server.errors import ApiError, ledger_bound
 from samtycke.server.hosts import trusted_host
+from samtycke.server.proof import write_problem
 from samtycke.server.sites import Site, site_for_host
 
 CACHE = "public, max-age=300"
@@ -238,15 +239,18 @@ async def gpc_json(request: Request) -> Response:
 
 
 async def healthz(request: Request) -> Response:
-    """``GET /healthz``: 200 when the ledger answers, 503 when it does not."""
+    """``GET /healthz``: 200 when the ledger answers and can write, 503 when not."""
     st = state_of(request)
     try:
         assert st.ledger is not None
         await ledger_bound(run_in_threadpool(st.ledger.ping), "not healthy")
+        problem = write_problem(st.ledger, st.writer.failing if st.writer else None)
     except ApiError as exc:
         return JSONResponse({"status": "unavailable", "error": exc.message}, status_code=503)
     except AssertionError as exc:
         return JSONResponse({"status": "unavailable", "error": str(exc)}, status_code=503)
+    if problem is not None:
+        return JSONResponse({"status": "unavailable", "error": problem}, status_code=503)
     return JSONResponse({"status": "ok", "sites": sorted(st.sites)})
 
 

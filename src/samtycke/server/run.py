@@ -40,7 +40,7 @@ def preflight(config: ServerConfig) -> list[str]:
     before uvicorn starts and would print a traceback instead.
     """
     sites = load_sites(config.declaration)
-    Ledger(config.ledger_url).close()
+    Ledger(config.ledger_url, migrate=True).close()  # serve migrates at start
     return sorted(sites)
 
 
