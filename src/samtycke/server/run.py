@@ -40,7 +40,8 @@ def preflight(config: ServerConfig) -> list[str]:
     before uvicorn starts and would print a traceback instead.
     """
     sites = load_sites(config.declaration)
-    Ledger(config.ledger_url, migrate=True).close()  # serve migrates at start
+    # Without the session limits: a migration of a large ledger may rightly take minutes.
+    Ledger(config.db, migrate=True).close()  # serve migrates at start
     return sorted(sites)
 
 
