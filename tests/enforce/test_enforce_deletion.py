@@ -53,11 +53,11 @@ def test_deletions_cover_host_only_parent_domains_and_path_ancestors(shop: Decla
         for d in ("", "; Domain=www.shop.example", "; Domain=shop.example")
         for p in ("/", "/shop", "/shop/cart")
     ]
-    assert e.deletions(["_ga"], "127.0.0.1:8000", "/") == [f"_ga=; {EPOCH}; Path=/"]
-    assert e.deletions(["__Host-x"], "www.shop.example", "/a/b") == [
-        f"__Host-x=; {EPOCH}; Path=/; Secure"
-    ]
-    assert e.deletions(["caf\xe9"], "www.shop.example", "/") == []  # no header can carry it
+    assert e.deletions(["_ga"], "127.0.0.1:8000", "/") == (f"_ga=; {EPOCH}; Path=/",)
+    assert e.deletions(["__Host-x"], "www.shop.example", "/a/b") == (
+        f"__Host-x=; {EPOCH}; Path=/; Secure",
+    )
+    assert e.deletions(["caf\xe9"], "www.shop.example", "/") == ()  # no header can carry it
 
 
 def test_scopes() -> None:

@@ -75,6 +75,7 @@ class Enforcer:
         self._dnt = DNT_CONSENT if site.do_not_track != "ignore" else None
         self._memo: dict[str, _Entry | None] = {}
         self._carried: dict[str, tuple[str, ...]] = {}
+        self._deletions: dict[tuple[tuple[str, ...], str | None, str | None], tuple[str, ...]] = {}
         self._roots = tuple(normalize_domain(d) for d in site.domains)
 
     def consent(
@@ -179,21 +180,31 @@ class Enforcer:
 
     def deletions(
         self, refused: Iterable[str], host: str | None = None, path: str | None = "/"
-    ) -> list[str]:
+    ) -> tuple[str, ...]:
         """``Set-Cookie`` values deleting the ``refused`` cookies of :meth:`read`.
 
         One per scope such a cookie can have on this request: host-only and
         each parent of ``host`` inside the declared domains, on ``/`` and the
         ancestors of ``path``.
         """
+        key = (tuple(refused), host, path)
+        try:
+            return self._deletions[key]
+        except KeyError:
+            pass
         hostname = host_name(host)
         hostname = hostname.lower() if hostname else None
         out: list[str] = []
-        for name in refused:
+        for name in key[0]:
             rule = self.rules.lookup(name, "", host)
             roots = self._roots + (rule.domains if rule is not None else ())
             out.extend(deletion_headers(name, hostname, path, roots))
-        return out
+        # Visitors who withdrew share hosts and landing pages: the same answer
+        # serves many of them. Bounded, as visitors choose the paths.
+        if len(self._deletions) >= _MEMO_LIMIT:
+            self._deletions.clear()
+        self._deletions[key] = answer = tuple(out)
+        return answer
 
     def outgoing(
         self, header: str, consent: EffectiveConsent, host: str | None = None
@@ -249,6 +260,9 @@ def is_signal(value: str | None) -> bool:
 
 def _as_deletion(header: str, host: str | None) -> str | None:
     """The canonical form of a header Chromium reads as a deletion, else ``None``."""
+    lower = header.lower()
+    if "max-age" not in lower and "expires" not in lower:
+        return None  # no lifetime at all: it sets a session cookie, no need to parse
     cookie = parse_set_cookie(header)
     if not cookie.deletes or attribute_reason(cookie) is not None:
         return None
