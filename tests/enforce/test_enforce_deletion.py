@@ -6,6 +6,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -123,3 +125,21 @@ def test_asgi_adds_deletions_also_to_a_response_without_headers(shop: Declaratio
             for d in ("", "; Domain=shop.example")
             for p in ("/", "/shop", "/shop/x")
         ]
+
+
+latin1 = st.text(st.characters(min_codepoint=0, max_codepoint=255), max_size=60)
+
+
+@settings(max_examples=200, deadline=None)
+@given(latin1, latin1, latin1)
+def test_deletion_headers_are_always_plain_ascii(
+    shop: Declaration, name: str, host: str, path: str
+) -> None:
+    # Hosts, paths and names come from the request: whatever they hold, the
+    # headers must be ones every server can send (Django's ASGI handler encodes ASCII).
+    e = Enforcer(shop)
+    refused = e.read(f"{name}=1; _ga=2; {withdrawn()}")[1]
+    for header in e.deletions(refused, host, path) + e.deletions(
+        ["_ga", name], host + ".shop.example", path
+    ):
+        assert header.isascii() and header.isprintable(), header
