@@ -14,10 +14,12 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from werkzeug.test import Client as WSGIClient
 
+from samtycke import setcookie
 from samtycke.consent import encode_consent_cookie
 from samtycke.declaration import Declaration
 from samtycke.enforce import ConsentMiddleware, Enforcer, WSGIConsentMiddleware
 from samtycke.enforce.deletion import cookie_paths, parent_domains
+from samtycke.scanner import setcookie as scanner_setcookie
 from tests.enforce.test_enforce_asgi import Client as ASGIClient
 
 Cookie = Callable[..., str]
@@ -143,3 +145,13 @@ def test_deletion_headers_are_always_plain_ascii(
         ["_ga", name], host + ".shop.example", path
     ):
         assert header.isascii() and header.isprintable(), header
+
+
+def test_enforcement_and_the_scanner_read_headers_alike(shop: Declaration) -> None:
+    # They once disagreed on this one: the scanner saw a deletion, enforcement did not.
+    line = "_ga=1; Max-Age=abc; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+    assert scanner_setcookie.SetCookie is setcookie.SetCookie
+    parsed = scanner_setcookie.parse_set_cookie(line)
+    assert parsed is not None and parsed.deletes
+    e = Enforcer(shop)
+    assert e.outgoing(line, e.consent(None)) == f"_ga=; {EPOCH}"
