@@ -38,6 +38,16 @@ CLOCK_SKEW = 300  # seconds of grace ConsentState.is_current allows
 _Entry = tuple[EffectiveConsent, int, int]
 
 
+class _Carried:
+    """The declared cookies one Cookie header carries, and which the last consent refused."""
+
+    __slots__ = ("last", "names")
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.names = names
+        self.last: tuple[EffectiveConsent | None, tuple[str, ...]] = (None, ())
+
+
 def as_declaration(declaration: DeclarationSource) -> Declaration:
     """A loaded declaration, reading the file when given a path."""
     if isinstance(declaration, Declaration):
@@ -74,7 +84,7 @@ class Enforcer:
         self._gpc = GPC_CONSENT if site.global_privacy_control != "ignore" else None
         self._dnt = DNT_CONSENT if site.do_not_track != "ignore" else None
         self._memo: dict[str, _Entry | None] = {}
-        self._carried: dict[str, tuple[str, ...]] = {}
+        self._carried: dict[str, _Carried] = {}
         self._deletions: dict[tuple[tuple[str, ...], str | None, str | None], tuple[str, ...]] = {}
         self._roots = tuple(normalize_domain(d) for d in site.domains)
 
@@ -109,9 +119,13 @@ class Enforcer:
         if consent.source == "none" or not cookie_header:
             return consent, ()
         carried = self._declared_in(cookie_header)
-        if not carried:
+        if not carried.names:
             return consent, ()
-        return consent, tuple(n for n in carried if not self._allows_name(n, consent))
+        last = carried.last  # one attribute, so threads never see half an update
+        if last[0] is not consent:
+            refused = tuple(n for n in carried.names if not self._allows_name(n, consent))
+            carried.last = last = (consent, refused)  # a visitor's next request: same answer
+        return consent, last[1]
 
     def _consent(
         self, cookie_header: str | None, gpc: str | None, dnt: str | None, now: float | None
@@ -154,21 +168,21 @@ class Enforcer:
             self._memo[cookie_header] = entry
         return entry
 
-    def _declared_in(self, cookie_header: str) -> tuple[str, ...]:
-        """The declared cookie names in a Cookie header (but ours), memoised like consent."""
+    def _declared_in(self, cookie_header: str) -> _Carried:
+        """The declared cookies in a Cookie header (but ours), memoised like consent."""
         try:
             return self._carried[cookie_header]
         except KeyError:
             pass
         rules = self.rules
-        names = tuple(
-            n for n in cookie_names(cookie_header) if n != COOKIE_NAME and rules.declares(n)
+        carried = _Carried(
+            tuple(n for n in cookie_names(cookie_header) if n != COOKIE_NAME and rules.declares(n))
         )
         if len(cookie_header) <= _MEMO_KEY_LIMIT:
             if len(self._carried) >= _MEMO_LIMIT:
                 self._carried.clear()
-            self._carried[cookie_header] = names
-        return names
+            self._carried[cookie_header] = carried
+        return carried
 
     def _allows_name(self, name: str, consent: EffectiveConsent) -> bool:
         rule = self.rules.lookup(name)
