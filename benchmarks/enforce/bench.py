@@ -34,10 +34,16 @@ sys.path.insert(0, str(HERE))
 import apps  # noqa: E402
 
 from samtycke.consent import encode_consent_cookie  # noqa: E402
+from samtycke.declaration import fingerprint  # noqa: E402
 
-CONSENT = "samtycke=" + encode_consent_cookie(["analytics"], 1, timestamp=time.time())
+FP = fingerprint(apps.DECLARATION)
+CONSENT = "samtycke=" + encode_consent_cookie(
+    ["analytics"], 1, timestamp=time.time(), fingerprint=FP
+)
 COOKIE = f"_ga=GA1.1.1.1; csrftoken=t0k3n; {CONSENT}"
-WITHDRAWN = "samtycke=" + encode_consent_cookie([], 1, timestamp=time.time(), method="withdraw")
+WITHDRAWN = "samtycke=" + encode_consent_cookie(
+    [], 1, timestamp=time.time(), method="withdraw", fingerprint=FP
+)
 # Withdrawn, and the browser still sends _ga: 3 deletions (host-only, www., the domain).
 STALE = (f"_ga=GA1.1.1.1; csrftoken=t0k3n; {WITHDRAWN}", "www.billogram.com")
 SCENARIOS = (("/", (COOKIE, "127.0.0.1")), ("/cookies", (COOKIE, "127.0.0.1")), ("/", STALE))

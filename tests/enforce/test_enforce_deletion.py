@@ -20,6 +20,7 @@ from samtycke.declaration import Declaration
 from samtycke.enforce import ConsentMiddleware, Enforcer, WSGIConsentMiddleware
 from samtycke.enforce.deletion import cookie_paths, parent_domains
 from samtycke.scanner import setcookie as scanner_setcookie
+from tests.enforce.conftest import SHOP_FP
 from tests.enforce.test_enforce_asgi import Client as ASGIClient
 
 Cookie = Callable[..., str]
@@ -28,7 +29,12 @@ EPOCH = "Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
 
 def withdrawn(*categories: str, refused: tuple[str, ...] = ()) -> str:
     value = encode_consent_cookie(
-        list(categories), 3, timestamp=time.time(), method="withdraw", refused_services=refused
+        list(categories),
+        3,
+        timestamp=time.time(),
+        method="withdraw",
+        refused_services=refused,
+        fingerprint=SHOP_FP,
     )
     return f"samtycke={value}"
 
@@ -41,7 +47,7 @@ def test_only_refused_declared_cookies_the_request_carries(shop: Declaration) ->
     assert refused == ("_ga", "_ga_ABC", "_fbp", "ab_variant")
     # Nothing refused: no decision yet, everything consented, or nothing declared carried.
     assert e.read(carried)[1] == ()
-    every = encode_consent_cookie(["functional", "analytics", "marketing"], 3)
+    every = encode_consent_cookie(["functional", "analytics", "marketing"], 3, fingerprint=SHOP_FP)
     assert e.read(f"{carried}; samtycke={every}")[1] == ()
     assert e.read(f"sessionid=s; mystery=1; {withdrawn()}")[1] == ()
     # A privacy signal is a refusal too.
