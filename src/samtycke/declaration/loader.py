@@ -121,23 +121,15 @@ def parse_declaration(
         v = _Validator(filename, locate(text))
         decl = v.declaration(data, path)
     except tomllib.TOMLDecodeError as exc:
-<<<<<<< HEAD
         line = _toml_error_line(str(exc), text)
         msg = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
         raise DeclarationError(
             [Problem(filename, line, f"TOML syntax: {msg}{_toml_key_note(text, line, msg)}")]
         ) from None
-    v = _Validator(filename, locate(text))
-    decl = v.declaration(data, path)
-=======
-        line = _toml_error_line(str(exc))
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise DeclarationError([Problem(filename, line, f"TOML syntax: {msg}")]) from None
     except RecursionError:
         # Thousands of nested arrays or inline tables: no declaration needs more than a few.
         msg = "TOML nested too deep (arrays or inline tables inside each other thousands of times)"
         raise DeclarationError([Problem(filename, 1, msg)]) from None
->>>>>>> wt/harden
     errors = [p for p in v.problems if p.severity == "error"]
     if errors or decl is None:
         raise DeclarationError(sorted(v.problems, key=lambda p: (p.line, p.severity)))
