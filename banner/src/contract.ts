@@ -67,6 +67,14 @@ export interface HistoryRecord {
   /** 64 lower-case hex digits (sha256) */
   hash: string;
   url?: string | null;
+  /** the client's id for this decision */
+  decision_id?: string | null;
+  /** services refused inside accepted categories; null before format 2 */
+  refused_services?: string[] | null;
+  /** where the person decided; null before format 2 */
+  source?: Source | null;
+  /** the record's canonical format (docs/ledger.md) */
+  format?: number | null;
 }
 
 /** ``GET /v1/consents/{consent_id}``: every decision under one consent id, oldest first. */

@@ -32,8 +32,11 @@ sys.path.insert(0, str(HERE))
 import apps  # noqa: E402
 
 from samtycke.consent import encode_consent_cookie  # noqa: E402
+from samtycke.declaration import fingerprint  # noqa: E402
 
-CONSENT = "samtycke=" + encode_consent_cookie(["analytics"], 1, timestamp=time.time())
+CONSENT = "samtycke=" + encode_consent_cookie(
+    ["analytics"], 1, timestamp=time.time(), fingerprint=fingerprint(apps.DECLARATION)
+)
 COOKIE = f"_ga=GA1.1.1.1; csrftoken=t0k3n; {CONSENT}"
 
 

@@ -101,6 +101,12 @@ class HistoryRecord:
     choices: dict[str, bool]
     hash: Hex64
     url: str | None = None
+    decision_id: Annotated[Hex32 | None, Rule("the client's id for this decision")] = None
+    refused_services: Annotated[
+        list[Slug] | None, Rule("services refused inside accepted categories; null before format 2")
+    ] = None
+    source: Annotated[Source | None, Rule("where the person decided; null before format 2")] = None
+    format: Annotated[int | None, Rule("the record's canonical format (docs/ledger.md)")] = None
 
 
 @dataclass(frozen=True, slots=True)
