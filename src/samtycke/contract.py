@@ -12,7 +12,7 @@ They are plain frozen dataclasses (no validation library on the hot path).
 Each field's type says what JSON it holds; an ``Annotated`` :class:`Rule`
 adds the constraints. The OpenAPI document (server/openapi.py) and the
 TypeScript types of the banner (``banner/src/contract.ts``, written by
-``python -m samtycke.contract``) are generated from these classes, so the
+``python -m samtycke.contract_typescript``) are generated from these classes, so the
 contract is written once.
 """
 
@@ -224,9 +224,3 @@ TS_ALIASES: dict[str, Any] = {
     "SignalMode": SignalMode,
     "StorageKind": StorageKind,
 }
-
-
-if __name__ == "__main__":  # python -m samtycke.contract > banner/src/contract.ts
-    from samtycke.contract_rules import typescript
-
-    print(typescript(MODELS, TS_ALIASES), end="")
