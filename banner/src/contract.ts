@@ -9,6 +9,8 @@ export type SignalMode = "necessary-only" | "necessary-and-functional" | "ignore
 
 export type StorageKind = "localStorage" | "sessionStorage";
 
+export type Position = "bottom" | "top" | "left" | "right";
+
 /** ``POST /v1/consents``: one decision as the banner (or any client) sends it. */
 export interface ConsentRequest {
   /** site id from the declaration */
@@ -98,6 +100,10 @@ export interface CookieInfo {
   domain: string;
   /** an id of a-z, 0-9 and inner '-' */
   service: string | null;
+  /** the service's provider, else the site's controller */
+  provider: string;
+  /** set on a domain that is not the site's */
+  third_party: boolean;
   expires: Record<string, string>;
   /** left out of samtycke.js unless built with purposes */
   purpose?: Record<string, string> | null;
@@ -117,10 +123,34 @@ export interface CategoryInfo {
   id: string;
   refusable: boolean;
   label: Record<string, string>;
+  /** the label as written inside a sentence */
+  name: Record<string, string>;
   description: Record<string, string>;
   services: ServiceInfo[];
   cookies: CookieInfo[];
   storage: StorageInfo[];
+}
+
+/** Consent Mode defaults for some regions (ISO 3166 codes). */
+export interface RegionDefault {
+  region: string[];
+  /** the Consent Mode types granted there by default */
+  granted: string[];
+}
+
+/** Google Consent Mode v2 settings beyond on/off. */
+export interface ConsentModeConfig {
+  regions: RegionDefault[];
+  ads_data_redaction: boolean;
+  url_passthrough: boolean;
+}
+
+/** The site's brand: CSS custom properties, position and logo. */
+export interface Theme {
+  /** CSS custom properties --stk-<name> of banner.css */
+  vars: Record<string, string>;
+  position: Position;
+  logo: string | null;
 }
 
 /** The banner config: embedded in ``samtycke.js``, served at ``GET /v1/sites/{site}``. */
@@ -139,6 +169,12 @@ export interface BannerConfig {
   do_not_track: SignalMode;
   global_privacy_control: SignalMode;
   google_consent_mode: boolean;
+  consent_mode: ConsentModeConfig;
+  /** Microsoft UET consent mode (ad_storage from marketing) */
+  uet: boolean;
+  /** Microsoft Clarity consent (from analytics and marketing) */
+  clarity: boolean;
+  theme: Theme;
   wait_for_update: number;
   settings_button: boolean;
   /** where decisions are POSTed; null: static mode */
@@ -149,6 +185,8 @@ export interface BannerConfig {
   texts: Record<string, Record<string, string>>;
   /** the server saw Sec-GPC: 1 on the request for this script */
   gpc?: boolean | null;
+  /** domains that share one decision through the consent server */
+  shared_domains?: string[] | null;
 }
 
 /** The decision in the ``samtycke`` cookie (see consent.py for the wire format). */

@@ -27,6 +27,7 @@ Method = Literal["accept-all", "reject-all", "custom", "withdraw", "gpc", "dnt"]
 Source = Literal["banner", "settings", "api", "placeholder", "gpc", "dnt"]
 SignalMode = Literal["necessary-only", "necessary-and-functional", "ignore"]
 StorageKind = Literal["localStorage", "sessionStorage"]
+Position = Literal["bottom", "top", "left", "right"]
 
 METHOD_NAMES: tuple[str, ...] = get_args(Method)
 SOURCE_NAMES: tuple[str, ...] = get_args(Source)
@@ -133,6 +134,8 @@ class CookieInfo:
     name: str
     domain: str
     service: Slug | None
+    provider: Annotated[str, Rule("the service's provider, else the site's controller")]
+    third_party: Annotated[bool, Rule("set on a domain that is not the site's")]
     expires: Texts
     purpose: Annotated[Texts | None, Rule("left out of samtycke.js unless built with purposes")] = (
         None
@@ -155,10 +158,37 @@ class CategoryInfo:
     id: Slug
     refusable: bool
     label: Texts
+    name: Annotated[Texts, Rule("the label as written inside a sentence")]
     description: Texts
     services: list[ServiceInfo]
     cookies: list[CookieInfo]
     storage: list[StorageInfo]
+
+
+@dataclass(frozen=True, slots=True)
+class RegionDefault:
+    """Consent Mode defaults for some regions (ISO 3166 codes)."""
+
+    region: list[str]
+    granted: Annotated[list[str], Rule("the Consent Mode types granted there by default")]
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentModeConfig:
+    """Google Consent Mode v2 settings beyond on/off."""
+
+    regions: list[RegionDefault]
+    ads_data_redaction: bool
+    url_passthrough: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """The site's brand: CSS custom properties, position and logo."""
+
+    vars: Annotated[dict[str, str], Rule("CSS custom properties --stk-<name> of banner.css")]
+    position: Position
+    logo: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +205,10 @@ class BannerConfig:
     do_not_track: SignalMode
     global_privacy_control: SignalMode
     google_consent_mode: bool
+    consent_mode: ConsentModeConfig
+    uet: Annotated[bool, Rule("Microsoft UET consent mode (ad_storage from marketing)")]
+    clarity: Annotated[bool, Rule("Microsoft Clarity consent (from analytics and marketing)")]
+    theme: Theme
     wait_for_update: int
     settings_button: bool
     endpoint: Annotated[str | None, Rule("where decisions are POSTed; null: static mode")]
@@ -183,6 +217,9 @@ class BannerConfig:
     texts: Annotated[dict[str, Texts], Rule("language -> key -> text")]
     gpc: Annotated[
         bool | None, Rule("the server saw Sec-GPC: 1 on the request for this script")
+    ] = None
+    shared_domains: Annotated[
+        list[str] | None, Rule("domains that share one decision through the consent server")
     ] = None
 
 
@@ -214,6 +251,9 @@ MODELS: tuple[type, ...] = (
     CookieInfo,
     StorageInfo,
     CategoryInfo,
+    RegionDefault,
+    ConsentModeConfig,
+    Theme,
     BannerConfig,
     ConsentCookie,
 )
@@ -223,4 +263,5 @@ TS_ALIASES: dict[str, Any] = {
     "Source": Source,
     "SignalMode": SignalMode,
     "StorageKind": StorageKind,
+    "Position": Position,
 }

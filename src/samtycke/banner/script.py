@@ -53,8 +53,11 @@ def build_script(
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    # "</" would end an inlined <script> early; the escape means the same in JS.
-    config = config.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    # "</" would end an inlined <script> early and "<!--" could keep it from ending:
+    # every "<" as \u003c means the same in JSON and JS and rules out both.
+    config = (
+        config.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
     return f"window.samtyckeConfig={config};\n{engine_js()}"
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from samtycke.banner import banner_css, build_script
+from samtycke.banner import GPC_PATH, banner_css, build_script, gpc_json
 from samtycke.cli._common import load_or_exit, write_atomically
 from samtycke.declaration import Declaration
 from samtycke.errors import SamtyckeError
@@ -44,7 +44,8 @@ class BuildOutputError(SamtyckeError):
 def build(
     file: str, out: Path, endpoint: str | None, policy_url: str | None, db: str | None
 ) -> None:
-    """Write OUT/samtycke.js and OUT/cookies/<lang>.html for every declared language.
+    """Write OUT/samtycke.js, OUT/cookies/<lang>.html for every declared language
+    (each with the banner) and OUT/.well-known/gpc.json.
 
     Exit 0 when built, 1 when FILE is invalid, 2 when FILE, OUT or the ledger cannot be used.
     """
@@ -84,7 +85,11 @@ def build_files(
     if css:
         files["samtycke.css"] = css
     for lang in decl.site.languages:
-        files[f"cookies/{lang}.html"] = render_policy(decl, lang, "html")
+        # The page loads the samtycke.js written next to cookies/, so its settings button works.
+        files[f"cookies/{lang}.html"] = render_policy(
+            decl, lang, "html", script_src="../samtycke.js"
+        )
+    files[GPC_PATH] = gpc_json(decl)
     return files
 
 

@@ -134,7 +134,7 @@ async def _validated(st: ServerState, data: dict[str, Any], caller: Caller) -> C
     site, fp = consent_key(data, st.sites)
     # Nearly every decision names a known version: no coroutine, no thread for those.
     version = st.versions.cached(site.id, fp) or await ledger_bound(
-        st.versions.find(site.id, fp), "nothing was stored: send it again"
+        st.versions.find(site.id, fp), "nothing was stored"
     )
     post = validate_consent(data, site, version)
     if caller.origin is not None and not origin_allowed(caller.origin, caller.host, [post.site]):
