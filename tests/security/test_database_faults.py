@@ -61,9 +61,6 @@ def test_a_silent_database_is_503_and_other_routes_keep_answering(
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(
-    strict=True, reason="the unknown-fingerprint lookup still runs on the event loop"
-)
 def test_an_unknown_fingerprint_while_the_database_is_silent_is_not_500(
     behind_blackhole: tuple[GuardedServer, Blackhole],
 ) -> None:
