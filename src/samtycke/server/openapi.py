@@ -148,6 +148,11 @@ def paths() -> dict[str, Any]:
         "/.well-known/gpc.json": _get(
             "Global Privacy Control support", _json(_GPC_SCHEMA), (404,), (SITE_QUERY,)
         ),
+        "/.well-known/samtycke-keys.json": _get(
+            "The public keys receipts and anchors are signed with",
+            _json({"type": "object"}),
+            (),
+        ),
         "/healthz": {
             "get": {
                 "summary": "Liveness and ledger reachability",
