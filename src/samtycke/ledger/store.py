@@ -374,6 +374,16 @@ class Ledger:
         row = self._first(select(func.count()).select_from(schema.records))
         return int(row[0]) if row is not None else 0
 
+    def probe_write(self) -> None:
+        """Raise LedgerError unless a write transaction can run (it is rolled back)."""
+        try:
+            with self.engine.connect() as conn:
+                trans = conn.begin()
+                conn.exec_driver_sql("UPDATE chain_head SET seq = seq WHERE id = 1")
+                trans.rollback()
+        except SQLAlchemyError as exc:
+            raise LedgerError(f"the ledger cannot be written: {short_error(exc)}") from None
+
     def ping(self) -> None:
         """Raise LedgerError when the database does not answer."""
         self._first(select(1))
