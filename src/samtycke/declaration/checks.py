@@ -13,7 +13,7 @@ from typing import Any, cast
 from samtycke import locales
 from samtycke.declaration.expiry import Expiry, ExpiryGrammarError, parse_expiry
 from samtycke.declaration.lines import LineMap
-from samtycke.declaration.models import LocalText
+from samtycke.declaration.models import LocalText, Service
 from samtycke.errors import Problem
 
 
@@ -25,6 +25,7 @@ class Checks:
         self.lines = lines
         self.problems: list[Problem] = []
         self.languages: tuple[str, ...] = ("en",)
+        self.fallback: dict[str, tuple[str, ...]] = {}  # [site] fallback, once read
 
     # -- reporting ---------------------------------------------------------
     def error(self, path: Sequence[str | int], message: str) -> None:
@@ -173,13 +174,18 @@ class Checks:
                     f"{what}: {key} has no text in the default language {default!r} (the first of [site] languages)",
                 )
         else:
+            found = LocalText(texts, default, self.fallback)
             missing = [lang for lang in self.languages[1:] if lang not in texts]
             if missing and required:
-                self.warn(
-                    (*path, key),
-                    f"{what}: {key} has no text in {', '.join(missing)}; the {default!r} text is shown instead",
+                by_source: dict[str, list[str]] = {}
+                for lang in missing:
+                    by_source.setdefault(found.source(lang), []).append(lang)
+                shown = "; ".join(
+                    f"{key} has no text in {', '.join(langs)}; the {src!r} text is shown instead"
+                    for src, langs in by_source.items()
                 )
-        return LocalText(texts, default)
+                self.warn((*path, key), f"{what}: {shown}")
+        return LocalText(texts, default, self.fallback)
 
     def expiry(
         self, table: Mapping[str, Any], path: Sequence[str | int], what: str, *, required: bool
@@ -203,6 +209,28 @@ class Checks:
         except ExpiryGrammarError as exc:
             self.error((*path, "expires"), f"{what}: expires {value!r} is not a duration {exc}")
             return None
+
+    def service_ref(
+        self,
+        table: Mapping[str, Any],
+        path: Sequence[str | int],
+        what: str,
+        services: Mapping[str, Service],
+    ) -> Service | None:
+        """The service ``table["service"]`` names (None, reported, when it is unknown)."""
+        sid = table.get("service")
+        if sid is None:
+            return None
+        if isinstance(sid, str) and sid in services:
+            return services[sid]
+        hint = did_you_mean(sid, list(services)) if isinstance(sid, str) else ""
+        known = (
+            f" (declared services: {', '.join(services)})"
+            if services
+            else " (no [[services]] are declared)"
+        )
+        self.error((*path, "service"), f"{what}: unknown service {show(sid)}{hint}{known}")
+        return None
 
     # -- sections ----------------------------------------------------------
     def array(self, raw: object, key: str) -> list[tuple[int, dict[str, Any]]]:

@@ -10,6 +10,9 @@ from typing import Any, cast
 
 from samtycke import ids, locales
 from samtycke.declaration.checks import did_you_mean, show
+from samtycke.declaration.email import EmailChecks
+from samtycke.declaration.external import ExternalChecks
+from samtycke.declaration.justify import needs_justification
 from samtycke.declaration.lines import locate
 from samtycke.declaration.models import (
     BUILTIN_CATEGORIES,
@@ -24,15 +27,26 @@ from samtycke.declaration.models import (
     normalize_domain,
 )
 from samtycke.declaration.patterns import PatternError, check_name
+from samtycke.declaration.shared import SharedConsentChecks
 from samtycke.declaration.site import SiteChecks
 from samtycke.errors import DeclarationError, DeclarationFileError, Problem
 
 _STORAGE_KINDS = ("localStorage", "sessionStorage")
 
-_TOP_KEYS = ("site", "banner", "categories", "services", "cookies", "storage")
+_TOP_KEYS = (
+    "site",
+    "banner",
+    "categories",
+    "services",
+    "cookies",
+    "storage",
+    "email",
+    "external_pages",
+    "shared_consent",
+)
 _CATEGORY_KEYS = ("label", "description", "refusable")
 _SERVICE_KEYS = ("id", "name", "provider", "category", "privacy_policy", "purpose")
-_COOKIE_KEYS = ("name", "service", "category", "domain", "expires", "purpose")
+_COOKIE_KEYS = ("name", "service", "category", "domain", "expires", "purpose", "justification")
 _STORAGE_KEYS = ("name", "kind", "service", "category", "purpose", "expires")
 
 
@@ -90,7 +104,7 @@ def _toml_error_line(message: str) -> int:
     return int(m.group(1)) if m else 1
 
 
-class _Validator(SiteChecks):
+class _Validator(SiteChecks, EmailChecks, ExternalChecks, SharedConsentChecks):
     """Walks the parsed TOML section by section, collecting problems instead of stopping."""
 
     def declaration(self, data: dict[str, Any], path: Path | None) -> Declaration | None:
@@ -101,8 +115,11 @@ class _Validator(SiteChecks):
         services = self.services(data.get("services", []), categories)
         cookies = self.cookies(data.get("cookies", []), categories, services, site)
         storage = self.storages(data.get("storage", []), categories, services)
+        email = self.email(data.get("email"))
+        external = self.external_pages(data.get("external_pages", []), services, cookies)
         if site is None or banner is None:
             return None
+        shared = self.shared_consent(data.get("shared_consent"), site.domains)
         used = (
             {"necessary"}
             | {c.category for c in cookies}
@@ -124,6 +141,9 @@ class _Validator(SiteChecks):
             banner,
             path,
             warnings,
+            email,
+            external,
+            shared,
         )
 
     def categories(self, raw: object) -> dict[str, Category]:
@@ -223,6 +243,7 @@ class _Validator(SiteChecks):
             domain = normalize_domain(domain) if domain else default_domain
             expires = self.expiry(t, where, what, required=True)
             purpose = self.local_text(t, "purpose", where, what, required=True)
+            justification = self.local_text(t, "justification", where, what, required=False)
             if name is not None:
                 key = (name, domain)
                 if key in seen:
@@ -233,11 +254,24 @@ class _Validator(SiteChecks):
                     continue
                 seen[key] = self.lines.line(*where)
             if name and category and expires and purpose:
-                out.append(
-                    Cookie(
-                        name, category, domain, expires, purpose, service, self.lines.line(*where)
-                    )
+                cookie = Cookie(
+                    name,
+                    category,
+                    domain,
+                    expires,
+                    purpose,
+                    service,
+                    self.lines.line(*where),
+                    justification,
                 )
+                why = needs_justification(cookie, services, site) if site else None
+                if why:
+                    self.warn(
+                        where,
+                        f"{what}: a necessary cookie needs a justification, as {why} "
+                        '(add justification = { en = "why the service cannot work without it" })',
+                    )
+                out.append(cookie)
         return out
 
     def storages(
@@ -324,19 +358,7 @@ class _Validator(SiteChecks):
         categories: Mapping[str, Category],
         services: Mapping[str, Service],
     ) -> tuple[str | None, str | None]:
-        sid = t.get("service")
-        service: Service | None = None
-        if sid is not None:
-            if not isinstance(sid, str) or sid not in services:
-                hint = did_you_mean(sid, list(services)) if isinstance(sid, str) else ""
-                known = (
-                    f" (declared services: {', '.join(services)})"
-                    if services
-                    else " (no [[services]] are declared)"
-                )
-                self.error((*where, "service"), f"{what}: unknown service {show(sid)}{hint}{known}")
-            else:
-                service = services[sid]
+        service = self.service_ref(t, where, what, services)
         category = self.category_ref(t, where, what, categories)
         if "category" in t and category is None:
             return (service.id if service else None), None

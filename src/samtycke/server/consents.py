@@ -6,10 +6,13 @@ Starlette route and the fast path (fastpath.py) both call it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
 import random
 import threading
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,18 +21,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from samtycke import ids
-from samtycke.errors import LedgerError
 from samtycke.ledger import Decision, Record, RefusedDecision
 from samtycke.ledger.receipts import make_receipt
 from samtycke.server.client import pseudonymise_ip
 from samtycke.server.config import BODY_LIMIT
 from samtycke.server.cors import origin_allowed
-from samtycke.server.errors import ApiError
+from samtycke.server.errors import ApiError, ledger_bound
 from samtycke.server.state import ServerState
-from samtycke.server.validation import parse_body, validate_consent
+from samtycke.server.validation import ConsentPost, consent_key, parse_body, validate_consent
 
 MAX_USER_AGENT = 512
 NO_STORE = {"Cache-Control": "no-store"}
+BODY_SECONDS = 10.0  # a slow body holds a connection and a task; honest ones take milliseconds
 
 
 class _RecordIds(threading.local):
@@ -69,6 +72,16 @@ def too_large(limit: int = BODY_LIMIT) -> ApiError:
     return ApiError(413, f"body is larger than {limit} bytes")
 
 
+@contextlib.asynccontextmanager
+async def body_deadline() -> AsyncIterator[None]:
+    """Refuse with 408 a body that takes longer than ``BODY_SECONDS`` to arrive."""
+    try:
+        async with asyncio.timeout(BODY_SECONDS):
+            yield
+    except TimeoutError:
+        raise ApiError(408, f"the body did not arrive within {BODY_SECONDS:g} s") from None
+
+
 async def read_body(request: Request, limit: int = BODY_LIMIT) -> bytes:
     """The request body, refused with 413 as soon as it passes ``limit`` bytes."""
     declared = request.headers.get("content-length")
@@ -76,19 +89,20 @@ async def read_body(request: Request, limit: int = BODY_LIMIT) -> bytes:
         raise too_large(limit)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large(limit)
-        chunks.append(chunk)
+    async with body_deadline():
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise too_large(limit)
+            chunks.append(chunk)
     return b"".join(chunks)
 
 
 def check_rate(st: ServerState, client_host: str | None) -> None:
-    """429 when this pseudonymised address has spent its tokens."""
+    """429 when this client (or its network) has spent its tokens."""
     if not st.limiter.enabled:
         return
-    wait = st.limiter.take(pseudonymise_ip(client_host) or "-")
+    wait = st.limiter.take(client_host or "-")
     if wait > 0:
         raise ApiError(
             429,
@@ -98,14 +112,40 @@ def check_rate(st: ServerState, client_host: str | None) -> None:
 
 
 async def record_consent(st: ServerState, raw: bytes, caller: Caller) -> dict[str, Any]:
-    """Validate one consent body, chain and commit it; the receipt (ApiError if refused)."""
-    data = parse_body(raw)
-    assert st.versions is not None and st.writer is not None  # set at startup
-    post = validate_consent(data, st.sites, st.versions.get)
+    """Validate one consent body, chain and commit it; the receipt (ApiError if refused).
+
+    Every refusal is logged with its reason (rate-limited by ``st.refusals``).
+    """
+    data: dict[str, Any] = {}
+    try:
+        data = parse_body(raw)
+        post = await _validated(st, data, caller)
+    except ApiError as exc:
+        site = data.get("site")
+        st.refusals.refused(
+            exc.status, exc.message, site if isinstance(site, str) else None, exc.field
+        )
+        raise
+    return await _store(st, post, caller)
+
+
+async def _validated(st: ServerState, data: dict[str, Any], caller: Caller) -> ConsentPost:
+    assert st.versions is not None  # set at startup
+    site, fp = consent_key(data, st.sites)
+    # Nearly every decision names a known version: no coroutine, no thread for those.
+    version = st.versions.cached(site.id, fp) or await ledger_bound(
+        st.versions.find(site.id, fp), "nothing was stored"
+    )
+    post = validate_consent(data, site, version)
     if caller.origin is not None and not origin_allowed(caller.origin, caller.host, [post.site]):
         raise ApiError(
             403, f"origin {caller.origin!r} is not a domain of site {post.site.id!r}", "site"
         )
+    return post
+
+
+async def _store(st: ServerState, post: ConsentPost, caller: Caller) -> dict[str, Any]:
+    assert st.writer is not None  # set at startup
     ua = caller.user_agent if st.config.store_user_agent else None
     decision = Decision(
         record_id=new_record_id(),
@@ -119,16 +159,24 @@ async def record_consent(st: ServerState, raw: bytes, caller: Caller) -> dict[st
         url=post.url,
         ip=pseudonymise_ip(caller.client_host, st.config.ip_mode),
         user_agent=_clean(ua)[:MAX_USER_AGENT] if ua else None,
+        decision_id=post.decision_id,
+        refused_services=post.refused_services,
+        source=post.source,
     )
+    rec = await ledger_bound(_submit(st, decision), "the decision may not be stored: send it again")
+    return receipt_body(st, rec)
+
+
+async def _submit(st: ServerState, decision: Decision) -> Record:
+    # A decision the database refuses fails alone, as a client error; the rest
+    # of its batch was stored. Other ledger faults become 503 in ledger_bound.
+    assert st.writer is not None  # set at startup
     try:
-        rec = await st.writer.submit(decision)
+        return await st.writer.submit(decision)
     except RefusedDecision as exc:
         raise ApiError(
             422, f"the ledger refused this decision, nothing was stored ({exc})"
         ) from None
-    except LedgerError as exc:
-        raise ApiError(503, f"the ledger is unavailable, nothing was stored ({exc})") from None
-    return receipt_body(st, rec)
 
 
 def receipt_body(st: ServerState, rec: Record) -> dict[str, Any]:
@@ -173,10 +221,7 @@ async def get_history(request: Request) -> JSONResponse:
     if not ids.is_hex32(cid):
         raise ApiError(422, "consent_id must be 32 lower-case hex digits", "consent_id")
     assert st.ledger is not None
-    try:
-        records = await run_in_threadpool(st.ledger.history, cid)
-    except LedgerError as exc:
-        raise ApiError(503, f"the ledger is unavailable ({exc})") from None
+    records = await ledger_bound(run_in_threadpool(st.ledger.history, cid), "try again later")
     if not records:
         raise ApiError(404, f"no decisions recorded for consent id {cid}", "consent_id")
     return JSONResponse(

@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 
 from samtycke.ledger import Ledger
 from samtycke.ledger.signing import SigningKey
+from samtycke.server.assets import AssetCache
 from samtycke.server.client import RateLimiter
 from samtycke.server.config import ServerConfig
 from samtycke.server.proof import Anchorer, load_key, settings_from_env
+from samtycke.server.refusals import RefusalLog
 from samtycke.server.sites import Site, Versions
 from samtycke.server.writer import GroupWriter
 
@@ -26,7 +28,8 @@ class ServerState:
     writer: GroupWriter | None = None
     signing_key: SigningKey | None = None
     anchorer: Anchorer | None = None
-    assets: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    assets: AssetCache = field(default_factory=AssetCache)
+    refusals: RefusalLog = field(default_factory=RefusalLog)
 
     def open(self) -> None:
         """Migrate and open the ledger, load the signing key, start writer and anchors.
@@ -36,7 +39,7 @@ class ServerState:
         """
         proof = settings_from_env(os.environ, self.config.db)
         self.signing_key = load_key(proof)
-        self.ledger = Ledger(self.config.db, migrate=True)
+        self.ledger = Ledger(self.config.ledger_url, migrate=True)
         self.versions = Versions(self.ledger, self.sites)
         self.writer = GroupWriter(self.ledger, self.config.batch)
         self.writer.start()
