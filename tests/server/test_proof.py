@@ -73,3 +73,59 @@ def test_healthz_is_503_while_the_ledger_cannot_write(pg_server: tuple[LiveServe
     # Healthy again before any consent arrives: a balancer sends none while it is 503.
     assert httpx.get(live.url + "/healthz").status_code == 200
     assert httpx.post(live.url + "/v1/consents", json=consent_body(live)).status_code == 201
+
+
+def test_kill_9_while_a_client_retries_the_same_bodies(db_url: str, tmp_path: Path) -> None:
+    """Nothing lost, nothing twice: each retried body returns its original receipt."""
+    import secrets
+    import threading
+
+    from samtycke.ledger import Ledger, verify_chain
+    from tests.server.conftest import write_site
+    from tests.server.process import ServeProcess
+    from tests.server.test_reliability import body_for
+
+    decl = write_site(tmp_path, "shop", "shop.example")
+    base = body_for(decl)
+    bodies = [base | {"decision_id": secrets.token_hex(16)} for _ in range(60)]
+    first: dict[str, dict[str, str]] = {}
+    server = ServeProcess(decl, db_url).start()
+    stop = threading.Event()
+
+    def send() -> None:  # the banner: keeps sending until the server is gone
+        for body in bodies:
+            if stop.is_set():
+                return
+            try:
+                r = httpx.post(server.url + "/v1/consents", json=body, timeout=10)
+            except httpx.HTTPError:
+                return
+            if r.status_code == 201:
+                first[body["decision_id"]] = r.json()
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    try:
+        while len(first) < 20 and sender.is_alive():
+            stop.wait(0.01)
+        server.kill()  # mid-stream, by count
+    finally:
+        stop.set()
+        sender.join()
+        server.kill()
+    assert 20 <= len(first) < 60
+    again = ServeProcess(decl, db_url).start()
+    try:  # the banner retries every body it has not seen answered, and some it has
+        answers = {}
+        for body in bodies:
+            r = httpx.post(again.url + "/v1/consents", json=body, timeout=10)
+            assert r.status_code == 201, r.text
+            answers[body["decision_id"]] = r.json()
+    finally:
+        again.stop()
+    for did, original in first.items():
+        assert answers[did] == original  # same record, same signed receipt
+    with Ledger(db_url) as led:
+        verify_chain(led)
+        stored = [r.decision.decision_id for r in led.iter_records()]
+    assert sorted(stored) == sorted(b["decision_id"] for b in bodies)
