@@ -129,3 +129,36 @@ def test_kill_9_while_a_client_retries_the_same_bodies(db_url: str, tmp_path: Pa
         verify_chain(led)
         stored = [r.decision.decision_id for r in led.iter_records()]
     assert sorted(stored) == sorted(b["decision_id"] for b in bodies)
+
+
+def test_serve_anchors_on_a_schedule_when_told_where(
+    sites_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from samtycke.ledger import Ledger, verify_chain
+    from samtycke.ledger.anchors import check_anchors, load_anchors
+
+    folder = tmp_path / "anchors"
+    monkeypatch.setenv("SAMTYCKE_ANCHORS", str(folder))
+    monkeypatch.setenv("SAMTYCKE_ANCHOR_EVERY", "3600")
+    monkeypatch.setenv("SAMTYCKE_SIGNING_KEY", str(tmp_path / "key.pem"))
+    db = f"sqlite:///{tmp_path / 'l.db'}"
+    config = ServerConfig(declaration=sites_dir, db=db, rate=0, burst=0)
+    with LiveServer(config) as live:
+        assert httpx.post(live.url + "/v1/consents", json=consent_body(live)).status_code == 201
+        anchorer = live.state.anchorer
+        assert anchorer is not None
+        assert anchorer.anchor_now() is True  # what each scheduled round does
+        assert anchorer.anchor_now() is False  # nothing new: no second anchor
+        key_id = live.state.signing_key.public.kid
+    [anchor] = load_anchors(folder)
+    assert anchor.seq == 1 and anchor.key.kid == key_id
+    with Ledger(db) as led:
+        verify_chain(led, also=lambda view, v: check_anchors(view, v, [anchor]))
+
+
+def test_a_bad_anchor_interval_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from samtycke.server.config import ConfigError
+    from samtycke.server.proof import settings_from_env
+
+    with pytest.raises(ConfigError, match="SAMTYCKE_ANCHOR_EVERY has value 'often'"):
+        settings_from_env({"SAMTYCKE_ANCHOR_EVERY": "often"}, "sqlite:///x.db")

@@ -25,6 +25,7 @@ from samtycke.errors import ServeError
 from samtycke.ledger import Ledger
 from samtycke.server.app import create_app
 from samtycke.server.config import ServerConfig
+from samtycke.server.proof import load_key, settings_from_env
 from samtycke.server.guard import raise_descriptor_limit
 from samtycke.server.sites import load_sites
 
