@@ -75,7 +75,7 @@ def test_state_is_the_latest_decision_of_the_site(live: LiveServer) -> None:
 
     def decision(method: str, analytics: bool) -> Decision:
         return Decision(
-            record_id=method[:1] * 32,
+            record_id=("a" if analytics else "b") * 32,  # ids are hex: the ledger reads strictly
             consent_id=cid,
             site="shop",
             revision=1,
