@@ -10,6 +10,7 @@ const TAG = "samtycke-xd=";
 
 export type Remote = {
   revision: number;
+  fingerprint: string;
   method: SamtyckeMethod;
   categories: string[];
   refused_services: string[];
@@ -77,6 +78,7 @@ export function newer(
   return {
     id,
     revision: remote.revision,
+    fingerprint: remote.fingerprint,
     timestamp: remote.timestamp,
     method: remote.method,
     categories: remote.categories,

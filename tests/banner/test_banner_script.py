@@ -85,3 +85,8 @@ def test_types_are_published() -> None:
     types = type_declarations()
     for name in ("SamtyckeApi", "SamtyckeConsent", "samtycke:change", "acceptAll", "accepted"):
         assert name in types
+
+
+def test_engine_can_be_inlined_in_html() -> None:
+    # The full policy page inlines samtycke.js; neither sequence may end or extend its <script>.
+    assert "</" not in engine_js() and "<!--" not in engine_js()

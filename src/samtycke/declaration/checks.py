@@ -25,6 +25,7 @@ class Checks:
         self.lines = lines
         self.problems: list[Problem] = []
         self.languages: tuple[str, ...] = ("en",)
+        self.fallback: dict[str, tuple[str, ...]] = {}  # [site] fallback, once read
 
     # -- reporting ---------------------------------------------------------
     def error(self, path: Sequence[str | int], message: str) -> None:
@@ -173,13 +174,18 @@ class Checks:
                     f"{what}: {key} has no text in the default language {default!r} (the first of [site] languages)",
                 )
         else:
+            found = LocalText(texts, default, self.fallback)
             missing = [lang for lang in self.languages[1:] if lang not in texts]
             if missing and required:
-                self.warn(
-                    (*path, key),
-                    f"{what}: {key} has no text in {', '.join(missing)}; the {default!r} text is shown instead",
+                by_source: dict[str, list[str]] = {}
+                for lang in missing:
+                    by_source.setdefault(found.source(lang), []).append(lang)
+                shown = "; ".join(
+                    f"{key} has no text in {', '.join(langs)}; the {src!r} text is shown instead"
+                    for src, langs in by_source.items()
                 )
-        return LocalText(texts, default)
+                self.warn((*path, key), f"{what}: {shown}")
+        return LocalText(texts, default, self.fallback)
 
     def expiry(
         self, table: Mapping[str, Any], path: Sequence[str | int], what: str, *, required: bool

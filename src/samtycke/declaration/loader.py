@@ -12,6 +12,7 @@ from samtycke import ids, locales
 from samtycke.declaration.checks import did_you_mean, show
 from samtycke.declaration.email import EmailChecks
 from samtycke.declaration.external import ExternalChecks
+from samtycke.declaration.justify import needs_justification
 from samtycke.declaration.lines import locate
 from samtycke.declaration.models import (
     BUILTIN_CATEGORIES,
@@ -45,7 +46,7 @@ _TOP_KEYS = (
 )
 _CATEGORY_KEYS = ("label", "description", "refusable")
 _SERVICE_KEYS = ("id", "name", "provider", "category", "privacy_policy", "purpose")
-_COOKIE_KEYS = ("name", "service", "category", "domain", "expires", "purpose")
+_COOKIE_KEYS = ("name", "service", "category", "domain", "expires", "purpose", "justification")
 _STORAGE_KEYS = ("name", "kind", "service", "category", "purpose", "expires")
 
 
@@ -242,6 +243,7 @@ class _Validator(SiteChecks, EmailChecks, ExternalChecks, SharedConsentChecks):
             domain = normalize_domain(domain) if domain else default_domain
             expires = self.expiry(t, where, what, required=True)
             purpose = self.local_text(t, "purpose", where, what, required=True)
+            justification = self.local_text(t, "justification", where, what, required=False)
             if name is not None:
                 key = (name, domain)
                 if key in seen:
@@ -252,11 +254,24 @@ class _Validator(SiteChecks, EmailChecks, ExternalChecks, SharedConsentChecks):
                     continue
                 seen[key] = self.lines.line(*where)
             if name and category and expires and purpose:
-                out.append(
-                    Cookie(
-                        name, category, domain, expires, purpose, service, self.lines.line(*where)
-                    )
+                cookie = Cookie(
+                    name,
+                    category,
+                    domain,
+                    expires,
+                    purpose,
+                    service,
+                    self.lines.line(*where),
+                    justification,
                 )
+                why = needs_justification(cookie, services, site) if site else None
+                if why:
+                    self.warn(
+                        where,
+                        f"{what}: a necessary cookie needs a justification, as {why} "
+                        '(add justification = { en = "why the service cannot work without it" })',
+                    )
+                out.append(cookie)
         return out
 
     def storages(

@@ -65,10 +65,12 @@ def policy_data(decl: Declaration, lang: str, updated: dt.date | None = None) ->
                 "pattern": c.is_pattern,
                 "category": c.category,
                 "service": c.service,
+                "provider": decl.provider_of(c),
                 "domain": c.domain,
                 "third_party": not decl.is_first_party(c.domain),
                 "expires": _expiry(c.expires, lang),
                 "purpose": c.purpose.get(lang),
+                "justification": c.justification.get(lang) if c.justification else None,
             }
             for c in decl.cookies
         ],

@@ -24,11 +24,12 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from samtycke import ids
+from samtycke.contract import COOKIE_FINGERPRINT_DIGITS
 from samtycke.errors import LedgerError
 from samtycke.ledger import Ledger, Record
 from samtycke.redirects import safe_redirect
 from samtycke.server.consents import state_of
-from samtycke.server.errors import ApiError
+from samtycke.server.errors import ApiError, ledger_bound
 from samtycke.server.sites import Site
 
 COOKIE = "samtycke_xd"
@@ -100,7 +101,7 @@ async def shared_state(request: Request) -> Response:
     if st.ledger is None:
         raise ApiError(503, "the ledger is not open yet")
     try:
-        rec = await run_in_threadpool(latest, st.ledger, site.id, cid)
+        rec = await ledger_bound(run_in_threadpool(latest, st.ledger, site.id, cid), "try again")
     except LedgerError as exc:
         raise ApiError(503, f"the ledger is unavailable ({exc})") from None
     consent: dict[str, Any] | None = None
@@ -108,6 +109,8 @@ async def shared_state(request: Request) -> Response:
         d = rec.decision
         consent = {
             "revision": d.revision,
+            # As the consent cookie carries it, so the banner's validity rule applies.
+            "fingerprint": d.fingerprint[:COOKIE_FINGERPRINT_DIGITS],
             "method": d.method,
             "categories": sorted(k for k, v in d.choices.items() if v),
             "refused_services": list(d.refused_services),
