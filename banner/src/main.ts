@@ -47,7 +47,7 @@ const root = document.createElement("div");
 const live = document.createElement("div"); // stays put, so screen readers announce changes
 const box = document.createElement("div");
 let reopen: HTMLElement; // made once, so focus can come back to it
-let via = "api"; // where the decision being made comes from (the record's source)
+let from = "api"; // where the next decision is made; a click says which layer
 
 const ok = (cat: string, service?: string): boolean =>
   cat == "necessary" ||
@@ -93,13 +93,9 @@ function clear(): void {
     }
 }
 
-function decide(
-  method: SamtyckeMethod,
-  cats: string[],
-  refused: string[] = [],
-  source = method == "gpc" || method == "dnt" ? method : via,
-): void {
+function decide(method: SamtyckeMethod, cats: string[], refused: string[] = []): void {
   const before = state;
+  const source = method == "gpc" || method == "dnt" ? method : from;
   const accepted = ids.filter((id) => id == "necessary" || cats.includes(id));
   if (method == "custom" && before?.categories.some((c) => !accepted.includes(c)))
     method = "withdraw";
@@ -216,7 +212,7 @@ function onClick(e: MouseEvent): void {
   const { samtyckeAction: a, samtyckeAllow: cat, samtyckeService: sid } = t.dataset;
   const ph = t.closest(".stk-ph");
   const frame = ph?.nextElementSibling as HTMLIFrameElement | null;
-  via = ph ? "placeholder" : !root.contains(t) ? "api" : view == "settings" ? "settings" : "banner";
+  from = ph ? "placeholder" : view == "settings" ? "settings" : "banner";
   if (ph && "samtyckeOnce" in t.dataset) {
     // This embed only, this page only: nothing is decided or recorded.
     frame!.dataset.once = "1";
@@ -230,7 +226,7 @@ function onClick(e: MouseEvent): void {
     decide("custom", [...draft.cats], [...draft.refused]);
     render("");
   }
-  via = "api";
+  from = "api";
   // The button that was pressed is gone with its placeholder: focus what it let in.
   if (ph && !ph.isConnected) frame?.focus();
 }

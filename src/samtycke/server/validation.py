@@ -16,7 +16,11 @@ from samtycke.consent import METHODS, new_consent_id
 from samtycke.server.errors import ApiError
 from samtycke.server.sites import Site, Version
 
-FIELDS = ("site", "consent_id", "revision", "fingerprint", "language", "method", "choices", "url")
+# "source" (banner, settings, placeholder…) is accepted; the contract's model gives it meaning.
+FIELDS = (
+    "site", "consent_id", "revision", "fingerprint", "language", "method", "choices", "url",
+    "source",
+)  # fmt: skip
 REQUIRED = ("site", "revision", "fingerprint", "language", "method", "choices")
 MAX_URL = 2048
 MAX_DEPTH = 32
