@@ -5,11 +5,13 @@ import { $$, h } from "./dom";
 import { placeholder } from "./embed";
 import { signalDefaults, signalUpdate } from "./gcm";
 import { frames, ran, runScripts } from "./gate";
+import type { Source } from "./contract";
 import { keepClear } from "./layout";
-import { retry, send } from "./send";
+import { receipt, retry, send } from "./send";
 import type { Config } from "./types";
 import { theme } from "./theme";
 import { type Draft, Ui } from "./ui";
+import * as X from "./xd";
 
 declare const __CSS__: string;
 type View = "" | "banner" | "settings" | "notice";
@@ -21,6 +23,10 @@ const here = (url: string) =>
   new URL(url.replace("{lang}", ui.lang), me?.src || location.href).href;
 const now = () => Math.floor(Date.now() / 1000);
 const ids = cfg.categories.map((c) => c.id);
+const hex32 = () =>
+  [...crypto.getRandomValues(new Uint8Array(16))]
+    .map((b) => (b + 256).toString(16).slice(1))
+    .join("");
 
 function pickLanguage(): string {
   for (const want of [document.documentElement.lang, ...navigator.languages]) {
@@ -32,7 +38,10 @@ function pickLanguage(): string {
 }
 
 function signal(): SamtyckeMethod | null {
-  const gpc = (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
+  // cfg.gpc: the server that served this script saw Sec-GPC: 1 (the browser may not expose it).
+  const gpc =
+    (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true ||
+    cfg.gpc === true;
   if (gpc && cfg.global_privacy_control != "ignore") return "gpc";
   return navigator.doNotTrack == "1" && cfg.do_not_track != "ignore" ? "dnt" : null;
 }
@@ -40,6 +49,7 @@ function signal(): SamtyckeMethod | null {
 const ui = new Ui(cfg, pickLanguage());
 let state: SamtyckeConsent | null = null; // the current, valid decision
 let known: SamtyckeConsent | null = null; // any readable one, so a renewed decision keeps its id
+let sharedId: string | null = null; // the id the shared domains agreed on (xd.ts)
 let view: View = "";
 let back: Element | null = null;
 let draft: Draft = { cats: new Set(), refused: new Set() };
@@ -47,7 +57,7 @@ const root = document.createElement("div");
 const live = document.createElement("div"); // stays put, so screen readers announce changes
 const box = document.createElement("div");
 let reopen: HTMLElement; // made once, so focus can come back to it
-let from = "api"; // where the next decision is made; a click says which layer
+let via: Source = "api"; // where the next decision is made (the record's source); a click says which layer
 
 const ok = (cat: string, service?: string): boolean =>
   cat == "necessary" ||
@@ -57,9 +67,7 @@ const ok = (cat: string, service?: string): boolean =>
 
 function load(): void {
   const fresh = (s: SamtyckeConsent) =>
-    s.revision == cfg.revision &&
-    now() - s.timestamp >= 0 &&
-    now() - s.timestamp < cfg.consent_days * 86400 + 300;
+    C.current(s, cfg.revision, cfg.fingerprint, cfg.consent_days, now());
   for (const s of C.read(C.NAME).map(C.decode)) {
     if (!s) continue;
     known = known || s;
@@ -93,32 +101,28 @@ function clear(): void {
     }
 }
 
-function decide(method: SamtyckeMethod, cats: string[], refused: string[] = []): void {
+function decide(
+  method: SamtyckeMethod,
+  cats: string[],
+  refused: string[] = [],
+  source: Source = method == "gpc" || method == "dnt" ? method : via,
+): void {
   const before = state;
-  const source = method == "gpc" || method == "dnt" ? method : from;
   const accepted = ids.filter((id) => id == "necessary" || cats.includes(id));
   if (method == "custom" && before?.categories.some((c) => !accepted.includes(c)))
     method = "withdraw";
   const owner = (s: string) =>
     cfg.categories.find((c) => c.services.some((x) => x.id == s))?.id || "";
   state = known = {
-    id:
-      known?.id ||
-      [...crypto.getRandomValues(new Uint8Array(16))]
-        .map((b) => (b + 256).toString(16).slice(1))
-        .join(""),
+    id: known?.id || sharedId || hex32(),
     revision: cfg.revision,
+    fingerprint: cfg.fingerprint.slice(0, C.FP_DIGITS),
     timestamp: now(),
     method,
     categories: accepted,
     refusedServices: [...new Set(refused)].filter((s) => accepted.includes(owner(s))),
   };
-  C.write(
-    C.NAME,
-    C.encode(state),
-    cfg.consent_days * 86400,
-    C.siteDomain(location.hostname, cfg.domains),
-  );
+  keep(state);
   clear();
   signalUpdate(cfg, (c) => ok(c));
   apply();
@@ -132,14 +136,35 @@ function decide(method: SamtyckeMethod, cats: string[], refused: string[] = []):
         fingerprint: cfg.fingerprint,
         language: ui.lang,
         method,
-        source,
         choices: Object.fromEntries(ids.map((id) => [id, ok(id)])),
         url: location.origin + location.pathname,
+        decision_id: hex32(),
+        refused_services: state.refusedServices,
+        source,
       })
     : Promise.resolve();
   // A script that already ran cannot be unloaded: reload once the decision is on its way.
   if ([...ran].some((k) => !ok(...(k.split("/") as [string, string?]))))
     Promise.race([sent, new Promise((r) => setTimeout(r, 2000))]).then(() => location.reload());
+}
+
+function keep(s: SamtyckeConsent): void {
+  const domain = C.siteDomain(location.hostname, cfg.domains);
+  C.write(C.NAME, C.encode(s), cfg.consent_days * 86400, domain);
+}
+
+function adopt(s: SamtyckeConsent | null): void {
+  // A decision made on another shared domain, newer than ours: it applies here too.
+  if (!s || !C.current(s, cfg.revision, cfg.fingerprint, cfg.consent_days, now())) return;
+  const was = state;
+  state = known = s;
+  keep(s);
+  clear();
+  signalUpdate(cfg, (c) => ok(c));
+  apply();
+  if (view == "banner") render("");
+  dispatchEvent(new CustomEvent("samtycke:change", { detail: api.consent }));
+  if (was && [...ran].some((k) => !ok(...(k.split("/") as [string, string?])))) location.reload();
 }
 
 function render(v: View): void {
@@ -153,8 +178,9 @@ function render(v: View): void {
       : v == "settings"
         ? ui.settings(draft)
         : v == "notice"
-          ? ui.notice(state!.method)
+          ? ui.notice(noticeKey())
           : null;
+  if (v == "settings" && state) layer!.querySelector(".stk-m")?.append(receiptLine(state.id));
   const wasModal = modal(view);
   view = v;
   root.lang = ui.lang;
@@ -163,12 +189,41 @@ function render(v: View): void {
   reopen.hidden = !cfg.settings_button || !!v;
   keepClear(v == "settings" ? null : layer || reopen);
   // Inserted text is not reliably read out; a change in a live region that exists is.
-  if (v == "notice") setTimeout(() => (live.textContent = ui.t[state!.method]), 300);
+  if (v == "notice") setTimeout(() => (live.textContent = ui.t[noticeKey()]), 300);
   if (modal(v)) root.querySelector("h2")!.focus();
   else if (wasModal) {
     (back as HTMLElement | null)?.focus?.();
     back = null;
   }
+}
+
+/** The notice names what the signal left: its text for the declared mode. */
+function noticeKey(): string {
+  const m = state!.method;
+  const mode = m == "gpc" ? cfg.global_privacy_control : cfg.do_not_track;
+  return mode == "necessary-only" ? m + "_necessary" : m;
+}
+
+/** The consent id, and the receipt of the latest recorded decision as a download. */
+function receiptLine(id: string): HTMLElement {
+  const kept = receipt();
+  return h(
+    "p",
+    { class: "stk-receipt" },
+    `${ui.t.consent_id}: `,
+    h("code", {}, id),
+    kept && [
+      " ",
+      h(
+        "a",
+        {
+          href: "data:application/json;charset=utf-8," + encodeURIComponent(kept),
+          download: "samtycke-receipt.json",
+        },
+        ui.t.receipt,
+      ),
+    ],
+  );
 }
 
 function close(): void {
@@ -212,7 +267,7 @@ function onClick(e: MouseEvent): void {
   const { samtyckeAction: a, samtyckeAllow: cat, samtyckeService: sid } = t.dataset;
   const ph = t.closest(".stk-ph");
   const frame = ph?.nextElementSibling as HTMLIFrameElement | null;
-  from = ph ? "placeholder" : view == "settings" ? "settings" : "banner";
+  via = ph ? "placeholder" : !root.contains(t) ? "api" : view == "settings" ? "settings" : "banner";
   if (ph && "samtyckeOnce" in t.dataset) {
     // This embed only, this page only: nothing is decided or recorded.
     frame!.dataset.once = "1";
@@ -226,7 +281,7 @@ function onClick(e: MouseEvent): void {
     decide("custom", [...draft.cats], [...draft.refused]);
     render("");
   }
-  from = "api";
+  via = "api";
   // The button that was pressed is gone with its placeholder: focus what it let in.
   if (ph && !ph.isConnected) frame?.focus();
 }
@@ -309,13 +364,38 @@ function start(): void {
   document.addEventListener("keydown", onKey);
   root.addEventListener("change", onChange);
   if (cfg.endpoint) retry(here(cfg.endpoint));
+  const shared = cfg.shared_domains || [];
+  const base =
+    cfg.endpoint && X.shares(location.hostname, shared)
+      ? here(cfg.endpoint).replace(/\/v1\/consents$/, "")
+      : "";
+  if (!base) return void begin();
+  const arrived = X.arrived();
+  if (!state && arrived === undefined && X.leave(base, cfg.site)) return; // the page is replaced
+  const id = (sharedId = arrived || state?.id || null);
+  if (!id) return void begin();
+  const remote = X.latest(base, cfg.site, id).then((r) => X.newer(r, id, state));
+  if (state) {
+    begin();
+    remote.then(adopt);
+  } else
+    remote.then((s) => {
+      adopt(s);
+      begin();
+    });
+}
+
+function begin(): void {
   const sig = signal();
   const refusable = cfg.categories.some((c) => c.refusable);
   apply(); // necessary content runs, and embeds get their placeholders before any decision
   if (state) render("");
   else if (sig && refusable) {
-    decide(sig, ["functional"]);
+    // A signal only takes away: necessary, plus functional where the declaration says so.
+    const mode = sig == "gpc" ? cfg.global_privacy_control : cfg.do_not_track;
+    decide(sig, mode == "necessary-and-functional" ? ["functional"] : []);
     render("notice");
+    live.textContent = ui.t[noticeKey()];
   } else render(refusable ? "banner" : "");
   dispatchEvent(new CustomEvent("samtycke:ready", { detail: api.consent }));
 }

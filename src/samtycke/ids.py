@@ -13,6 +13,7 @@ import secrets
 
 _HEX32 = re.compile(r"[0-9a-f]{32}")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_HEX12 = re.compile(r"[0-9a-f]{12}")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _UINT = re.compile(r"[0-9]{1,12}")
 _DOMAIN = re.compile(
@@ -32,6 +33,11 @@ def is_hex32(value: object) -> bool:
 def is_hex64(value: object) -> bool:
     """True for 64 lower-case hex digits (sha256 fingerprints and hashes)."""
     return _matches(_HEX64, value)
+
+
+def is_hex12(value: object) -> bool:
+    """True for 12 lower-case hex digits (the fingerprint prefix in the consent cookie)."""
+    return _matches(_HEX12, value)
 
 
 def is_slug(value: object) -> bool:

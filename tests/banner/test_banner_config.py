@@ -75,7 +75,7 @@ def test_site_settings_and_proof_fields(decl: Declaration) -> None:
     assert c["domains"] == ["kafe.test", "kafe.example"]
     assert (c["do_not_track"], c["global_privacy_control"]) == (
         "ignore",
-        "necessary-and-functional",
+        "necessary-only",
     )
     assert (c["google_consent_mode"], c["wait_for_update"], c["settings_button"]) == (
         True,

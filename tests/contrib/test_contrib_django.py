@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from samtycke.consent import encode_consent_cookie
 from samtycke.contrib.django import SamtyckeSettings
+from tests.enforce.conftest import SHOP_FP
 
 SHOP = Path(__file__).resolve().parent.parent / "enforce" / "shop.toml"
 PAGE = "<html><head><title>t</title></head><body>{% load samtycke %}{% samtycke_script %}</body></html>"
@@ -79,7 +80,7 @@ def test_request_consent_and_stripped_cookies() -> None:
     r = Client().get("/")
     assert r.content == b"analytics=False"
     assert cookie_names(r) == ["sessionid", "_ga_OLD"]  # a deletion always passes
-    value = encode_consent_cookie(["analytics"], 3, timestamp=time.time())
+    value = encode_consent_cookie(["analytics"], 3, timestamp=time.time(), fingerprint=SHOP_FP)
     r = Client(HTTP_COOKIE=f"samtycke={value}").get("/")
     assert r.content == b"analytics=True"
     assert cookie_names(r) == ["sessionid", "_ga", "_ga_OLD"]
@@ -93,7 +94,7 @@ def test_template_tag_and_filter() -> None:
     r = Client().get("/page")
     assert b'<script src="/static/samtycke.js" defer></script>' in r.content
     assert b"ANALYTICS" not in r.content
-    value = encode_consent_cookie(["analytics"], 3, timestamp=time.time())
+    value = encode_consent_cookie(["analytics"], 3, timestamp=time.time(), fingerprint=SHOP_FP)
     assert b"ANALYTICS" in Client(HTTP_COOKIE=f"samtycke={value}").get("/page").content
 
 

@@ -78,7 +78,7 @@ def test_valid_file_loads_into_models() -> None:
     assert decl.site.default_language == "sv"
     assert decl.site.consent_days == 180
     assert decl.site.do_not_track == "ignore"
-    assert decl.site.global_privacy_control == "necessary-and-functional"
+    assert decl.site.global_privacy_control == "necessary-only"
     assert decl.category_ids == ("necessary", "functional", "analytics")
     assert decl.category("analytics").label.get("en") == "Statistics"
     assert decl.category("necessary").refusable is False
@@ -183,7 +183,7 @@ def test_find_cookie_prefers_exact_names_and_related_domains() -> None:
         (
             'do_not_track = "ignore"',
             'do_not_track = "honour"',
-            's.toml:11: [site]: do_not_track = "honour" is not one of "necessary-and-functional", "ignore"',
+            's.toml:11: [site]: do_not_track = "honour" is not one of "necessary-only", "necessary-and-functional", "ignore"',
         ),
         (
             'id = "acme"',

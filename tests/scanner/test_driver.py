@@ -30,6 +30,14 @@ MARKUP = {
     '<button class="cmplz-btn cmplz-deny">R</button></div>',
     "tarteaucitron": '<div id="tarteaucitronRoot"><button id="tarteaucitronPersonalize2">A</button>'
     '<button id="tarteaucitronAllDenied2">R</button></div>',
+    "sourcepoint": '<div class="message"><button class="sp_choice_type_11">A</button>'
+    '<button class="sp_choice_type_13">R</button></div>',
+    "trustarc": '<div id="truste-consent-track"><button id="truste-consent-button">A</button>'
+    '<button id="truste-consent-required">R</button></div>',
+    "iubenda": '<div id="iubenda-cs-banner"><button class="iubenda-cs-accept-btn">A</button>'
+    '<button class="iubenda-cs-reject-btn">R</button></div>',
+    "osano": '<div class="osano-cm-dialog"><button class="osano-cm-accept-all">A</button>'
+    '<button class="osano-cm-denyAll">R</button></div>',
     "samtycke": '<div><button data-samtycke-action="accept-all">A</button>'
     '<button data-samtycke-action="reject-all">R</button></div>',
 }

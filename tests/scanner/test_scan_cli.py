@@ -116,10 +116,14 @@ def test_violations_exit_1_with_json_html_and_written_declaration(
         "--knowledge",
         str(ocd),
     ]
-    code, _, _ = run(
+    code, out, _ = run(
         [*args, "--format", "json", "-o", str(out_json), "--write-declaration", str(out_decl)]
     )
     assert code == 1
+    # the report went to the file; the terminal gets one line
+    assert out == (
+        f"{site.first}/: 1 pages, 12 cookies, 18 violations; report written to {out_json}\n"
+    )
     data = json.loads(out_json.read_text(encoding="utf-8"))
     assert data["pages"] == [site.first + "/"]
     assert {v["kind"] for v in data["violations"]} == {
@@ -131,13 +135,18 @@ def test_violations_exit_1_with_json_html_and_written_declaration(
     }
     # the user's knowledge file wins: it files Hotjar's user cookie as
     # functional; its "tp*" is tied to another domain
-    suggested = {c["name"]: c["suggested_category"] for c in data["cookies"] if not c["declared"]}
-    assert suggested == {
-        "tp_chips": None,
-        "tp_js": None,
-        "_hjSessionUser_1234": "functional",
-        "mystery": None,
+    suggested = {
+        c["name"]: (c["suggested_category"], c["suggestion_source"])
+        for c in data["cookies"]
+        if not c["declared"]
     }
+    assert suggested == {
+        "tp_chips": ("marketing", "heuristic"),
+        "tp_js": ("marketing", "heuristic"),
+        "_hjSessionUser_1234": ("functional", str(ocd)),
+        "mystery": ("functional", "heuristic"),
+    }
+    assert data["schema"] == 2
 
     original = declaration_path.read_text(encoding="utf-8")
     written = out_decl.read_text(encoding="utf-8")
@@ -147,25 +156,82 @@ def test_violations_exit_1_with_json_html_and_written_declaration(
     decl = load_declaration(out_decl)
     added = {c.name: (c.category, c.domain, str(c.expires)) for c in decl.cookies[-4:]}
     assert added == {
-        "tp_chips": ("functional", "tp.localhost", "1 day"),
-        "tp_js": ("functional", "tp.localhost", "1 day"),
+        "tp_chips": ("marketing", "tp.localhost", "1 day"),
+        "tp_js": ("marketing", "tp.localhost", "1 day"),
         "_hjSessionUser_1234": ("functional", "127.0.0.1", "365 days"),
         "mystery": ("functional", "127.0.0.1", "session"),
     }
 
-    code, _, _ = run([*args, "--format", "html", "-o", str(out_html)])
+    code, out, _ = run([*args, "--format", "html", "-o", str(out_html)])
     html = out_html.read_text(encoding="utf-8")
     assert code == 1
+    assert out.count("\n") == 1 and out.endswith(f"report written to {out_html}\n")
     assert "data:image/png;base64," in html
     assert "src='http" not in html and 'src="http' not in html and "<link" not in html
     assert "expiry-mismatch" in html
 
 
-def test_table_report(result: ScanResult) -> None:
-    console = Console(record=True, width=200, file=io.StringIO())
+def test_table_report_fits_80_columns(result: ScanResult) -> None:
+    console = Console(record=True, width=80, file=io.StringIO())
     print_table(result, console)
     text = console.export_text()
-    assert "Violations (14)" in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "…" not in text  # long names and URLs fold, they are never cut
+    assert "Violations (18)" in text
+    unfolded = text.replace("│", "").replace("\n", "")
     for name in ("sid", "tp_chips", "never_seen", "ls_theme", "pixel.gif"):
         assert name in text
-    assert "analytics? (Hotjar)" in text
+    assert "_hjSessionUser_1234" in unfolded.replace(" ", "")
+    assert "analytics? (Hotjar)" in text and "marketing?? (guess)" in text
+
+
+def test_baseline_reports_new_and_gone_and_fail_on_new(
+    site: Site, declaration_path: Path, tmp_path: Path
+) -> None:
+    args = [site.first + "/", "-d", str(declaration_path), "--max-pages", "1", "--format", "json"]
+    code, out, _ = run(args)
+    assert code == 1
+    old = json.loads(out)
+    # Pretend the old run had one finding fewer and one that is gone now.
+    kept = [v for v in old["violations"] if v["cookie"] != "mystery"]
+    gone = {"kind": "undeclared", "cookie": "old_one", "page": None, "phase": "after-accept"}
+    old["violations"] = [*kept, gone]
+    base = tmp_path / "old.json"
+    base.write_text(json.dumps(old), encoding="utf-8")
+
+    code, out, _ = run([*args, "--baseline", str(base), "--fail-on", "new"])
+    data = json.loads(out)
+    assert code == 1
+    assert [(v["kind"], v["cookie"]) for v in data["baseline"]["new_violations"]] == [
+        ("undeclared", "mystery")
+    ]
+    assert data["baseline"]["gone_violations"] == [gone]
+    assert data["baseline"]["new_cookies"] == data["baseline"]["gone_cookies"] == []
+
+    # With the old report as it was, nothing is new: --fail-on new exits 0.
+    base.write_text(out, encoding="utf-8")
+    code, out, _ = run([*args, "--baseline", str(base), "--fail-on", "new"])
+    assert code == 0 and json.loads(out)["baseline"]["new_violations"] == []
+    code, _, _ = run([*args, "--baseline", str(base)])
+    assert code == 1  # --fail-on any, the default, still fails on every finding
+
+
+@pytest.mark.parametrize(
+    ("make", "extra", "message"),
+    [
+        ("{", ["--baseline"], "the baseline is not JSON"),
+        ('{"schema": 2, "cookies": []}', ["--baseline"], "not a scan report (no list of"),
+        ("[]", ["--storage-state"], "not a storage state file"),
+        (None, ["--fail-on", "new"], "--fail-on new needs --baseline"),
+    ],
+)
+def test_bad_baseline_or_state_is_one_line_exit_2(
+    site: Site, tmp_path: Path, make: str | None, extra: list[str], message: str
+) -> None:
+    path = tmp_path / "f.json"
+    if make is not None:
+        path.write_text(make, encoding="utf-8")
+        extra = [*extra, str(path)]
+    code, out, err = run([site.first + "/", *extra])
+    assert code == 2 and out == ""
+    assert message in err and err.count("\n") <= 2 and "Traceback" not in err

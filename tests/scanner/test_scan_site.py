@@ -23,12 +23,19 @@ def test_pages_crawled_breadth_first_within_depth_and_robots(
     assert [path(p) for p in result.pages] == ["/", "/about", "/deep/1", "/deep/2"]
     assert result.skipped == [site.first + "/private"]
     for phase in result.phases:
-        assert [path(v.url) for v in result.visits if v.phase == phase.phase] == [
-            "/",
-            "/about",
-            "/deep/1",
-            "/deep/2",
-        ]
+        assert [
+            path(v.url) for v in result.visits if v.phase == phase.phase and not v.decision
+        ] == ["/", "/about", "/deep/1", "/deep/2"]
+
+
+def test_banner_answered_once_then_every_page_again(result: ScanResult) -> None:
+    # after-reject and after-accept answer the banner on the start page, then
+    # load every page, the start page included, with the answer in place.
+    decided = [(v.phase, path(v.url), v.banner) for v in result.visits if v.decision]
+    assert decided == [(R, "/", "onetrust"), (A, "/", "onetrust")]
+    for phase in (R, A):
+        visits = [v for v in result.visits if v.phase == phase]
+        assert visits[0].decision and not any(v.decision for v in visits[1:])
 
 
 def test_banner_driven_by_the_onetrust_rule(result: ScanResult) -> None:
@@ -57,10 +64,22 @@ def test_every_cookie_exactly(result: ScanResult) -> None:
         for c in result.cookies
     }
     expected = {
-        "sid": ("127.0.0.1", [B], None, False, True, False, False, True, "necessary", None, None),
+        "sid": (
+            "127.0.0.1",
+            [B, R, A],
+            None,
+            False,
+            True,
+            False,
+            False,
+            True,
+            "necessary",
+            None,
+            None,
+        ),
         "pref": (
             "127.0.0.1",
-            [B],
+            [B, R, A],
             30.0,
             False,
             False,
@@ -99,11 +118,23 @@ def test_every_cookie_exactly(result: ScanResult) -> None:
             None,
         ),
         # the third-party iframe's partitioned (CHIPS) cookie is stored
-        "tp_chips": ("tp.localhost", [B], 1.0, True, False, True, True, False, None, None, None),
+        "tp_chips": (
+            "tp.localhost",
+            [B, R, A],
+            1.0,
+            True,
+            False,
+            True,
+            True,
+            False,
+            None,
+            "marketing",  # a guess: an unknown third-party cookie
+            None,
+        ),
         # refused only by headless Chromium's third-party setting: reported, with the note
         "tp_frame": (
             "tp.localhost",
-            [B],
+            [B, R, A],
             None,
             True,
             False,
@@ -117,7 +148,7 @@ def test_every_cookie_exactly(result: ScanResult) -> None:
         # written by the cross-site frame's script; blocked the same way
         "tp_js": (
             "tp.localhost",
-            [B],
+            [B, R, A],
             0.04,
             True,
             False,
@@ -125,12 +156,12 @@ def test_every_cookie_exactly(result: ScanResult) -> None:
             False,
             False,
             None,
-            None,
+            "marketing",
             BLOCKED_NOTE,
         ),
         "tp_pixel": (
             "tp.localhost",
-            [B],
+            [B, R, A],
             365.0,
             True,
             False,
@@ -169,9 +200,32 @@ def test_every_cookie_exactly(result: ScanResult) -> None:
             "analytics",
             None,
         ),
-        "mystery": ("127.0.0.1", [A], None, False, False, False, False, False, None, None, None),
+        "mystery": (
+            "127.0.0.1",
+            [A],
+            None,
+            False,
+            False,
+            False,
+            False,
+            False,
+            None,
+            "functional",  # a guess with nothing to go on
+            None,
+        ),
     }
     assert got == expected
+    sure = {
+        c.name: (c.suggestion_source, c.suggestion_confidence)
+        for c in result.cookies
+        if not c.declared
+    }
+    assert sure == {
+        "tp_chips": ("heuristic", 0.3),
+        "tp_js": ("heuristic", 0.3),
+        "_hjSessionUser_1234": ("samtycke", 0.8),
+        "mystery": ("heuristic", 0.2),
+    }
     # bad_dom (Domain of another site) and tp_insecure (SameSite=None without
     # Secure) are invalid: no browser keeps them, so they are not cookies set.
     rejected = {r for v in result.visits for r in v.rejected}
@@ -211,9 +265,15 @@ def test_every_violation_exactly(result: ScanResult) -> None:
         ("set-before-consent", "tp_chips", "/", B),
         ("set-before-consent", "tp_pixel", "/", B),
         ("set-before-consent", "tp_js", "/", B),
-        # trk_early ignores the choice; on "/" it ran before the click, so /about
-        ("set-after-reject", "trk_early", "/about", R),
+        # the home page sets these whatever the choice: its reload after
+        # "Reject all" shows it (on the page where the banner was answered,
+        # trk_early ran before the click)
+        ("set-after-reject", "trk_early", "/", R),
         ("set-after-reject", "late_ping", "/", R),
+        ("set-after-reject", "pref", "/", R),
+        ("set-after-reject", "tp_chips", "/", R),
+        ("set-after-reject", "tp_pixel", "/", R),
+        ("set-after-reject", "tp_js", "/", R),
         ("undeclared", "tp_chips", "/", B),
         ("undeclared", "tp_js", "/", B),
         ("undeclared", "_hjSessionUser_1234", "/", A),

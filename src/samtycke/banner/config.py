@@ -22,6 +22,7 @@ def banner_config(
     policy_url: str | None = None,
     *,
     purposes: bool = True,
+    gpc: bool = False,
 ) -> dict[str, Any]:
     """The JSON-ready banner config of ``decl``.
 
@@ -31,7 +32,8 @@ def banner_config(
     the URL ``samtycke.js`` was loaded from (default ``/cookies/{lang}``).
     ``purposes=False`` leaves out each cookie's purpose texts, which are most of
     the size; the settings layer then lists the cookies without them and the
-    policy page, one link away, has them.
+    policy page, one link away, has them. ``gpc=True`` tells the banner that
+    the request for it carried ``Sec-GPC: 1`` (see contract.BannerConfig.gpc).
     """
     site = decl.site
     langs = site.languages
@@ -47,6 +49,7 @@ def banner_config(
         "consent_days": site.consent_days,
         "languages": list(langs),
         "domains": list(site.domains),
+        "shared_domains": list(decl.shared_consent),
         "do_not_track": site.do_not_track,
         "global_privacy_control": site.global_privacy_control,
         "google_consent_mode": site.google_consent_mode,
@@ -100,6 +103,7 @@ def banner_config(
             for cat in decl.categories
         ],
         "texts": {lang: ui_texts(decl, lang) for lang in langs},
+        **({"gpc": True} if gpc else {}),
     }
 
 

@@ -39,6 +39,7 @@ def build_script(
     endpoint: str | None = None,
     policy_url: str | None = None,
     purposes: bool = False,
+    gpc: bool = False,
 ) -> str:
     """The complete ``samtycke.js`` of a site: config assignment, then the engine.
 
@@ -48,7 +49,7 @@ def build_script(
     and the cookie policy linked from the banner has them.
     """
     config = json.dumps(
-        banner_config(decl, endpoint=endpoint, policy_url=policy_url, purposes=purposes),
+        banner_config(decl, endpoint=endpoint, policy_url=policy_url, purposes=purposes, gpc=gpc),
         ensure_ascii=False,
         separators=(",", ":"),
     )

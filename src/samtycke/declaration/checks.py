@@ -13,7 +13,7 @@ from typing import Any, cast
 from samtycke import locales
 from samtycke.declaration.expiry import Expiry, ExpiryGrammarError, parse_expiry
 from samtycke.declaration.lines import LineMap
-from samtycke.declaration.models import LocalText
+from samtycke.declaration.models import LocalText, Service
 from samtycke.errors import Problem
 
 
@@ -209,6 +209,28 @@ class Checks:
         except ExpiryGrammarError as exc:
             self.error((*path, "expires"), f"{what}: expires {value!r} is not a duration {exc}")
             return None
+
+    def service_ref(
+        self,
+        table: Mapping[str, Any],
+        path: Sequence[str | int],
+        what: str,
+        services: Mapping[str, Service],
+    ) -> Service | None:
+        """The service ``table["service"]`` names (None, reported, when it is unknown)."""
+        sid = table.get("service")
+        if sid is None:
+            return None
+        if isinstance(sid, str) and sid in services:
+            return services[sid]
+        hint = did_you_mean(sid, list(services)) if isinstance(sid, str) else ""
+        known = (
+            f" (declared services: {', '.join(services)})"
+            if services
+            else " (no [[services]] are declared)"
+        )
+        self.error((*path, "service"), f"{what}: unknown service {show(sid)}{hint}{known}")
+        return None
 
     # -- sections ----------------------------------------------------------
     def array(self, raw: object, key: str) -> list[tuple[int, dict[str, Any]]]:

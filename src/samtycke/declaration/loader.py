@@ -10,6 +10,8 @@ from typing import Any, cast
 
 from samtycke import ids, locales
 from samtycke.declaration.checks import did_you_mean, show
+from samtycke.declaration.email import EmailChecks
+from samtycke.declaration.external import ExternalChecks
 from samtycke.declaration.justify import needs_justification
 from samtycke.declaration.lines import locate
 from samtycke.declaration.models import (
@@ -25,12 +27,23 @@ from samtycke.declaration.models import (
     normalize_domain,
 )
 from samtycke.declaration.patterns import PatternError, check_name
+from samtycke.declaration.shared import SharedConsentChecks
 from samtycke.declaration.site import SiteChecks
 from samtycke.errors import DeclarationError, DeclarationFileError, Problem
 
 _STORAGE_KINDS = ("localStorage", "sessionStorage")
 
-_TOP_KEYS = ("site", "banner", "categories", "services", "cookies", "storage")
+_TOP_KEYS = (
+    "site",
+    "banner",
+    "categories",
+    "services",
+    "cookies",
+    "storage",
+    "email",
+    "external_pages",
+    "shared_consent",
+)
 _CATEGORY_KEYS = ("label", "description", "refusable")
 _SERVICE_KEYS = ("id", "name", "provider", "category", "privacy_policy", "purpose")
 _COOKIE_KEYS = ("name", "service", "category", "domain", "expires", "purpose", "justification")
@@ -91,7 +104,7 @@ def _toml_error_line(message: str) -> int:
     return int(m.group(1)) if m else 1
 
 
-class _Validator(SiteChecks):
+class _Validator(SiteChecks, EmailChecks, ExternalChecks, SharedConsentChecks):
     """Walks the parsed TOML section by section, collecting problems instead of stopping."""
 
     def declaration(self, data: dict[str, Any], path: Path | None) -> Declaration | None:
@@ -102,8 +115,11 @@ class _Validator(SiteChecks):
         services = self.services(data.get("services", []), categories)
         cookies = self.cookies(data.get("cookies", []), categories, services, site)
         storage = self.storages(data.get("storage", []), categories, services)
+        email = self.email(data.get("email"))
+        external = self.external_pages(data.get("external_pages", []), services, cookies)
         if site is None or banner is None:
             return None
+        shared = self.shared_consent(data.get("shared_consent"), site.domains)
         used = (
             {"necessary"}
             | {c.category for c in cookies}
@@ -125,6 +141,9 @@ class _Validator(SiteChecks):
             banner,
             path,
             warnings,
+            email,
+            external,
+            shared,
         )
 
     def categories(self, raw: object) -> dict[str, Category]:
@@ -339,19 +358,7 @@ class _Validator(SiteChecks):
         categories: Mapping[str, Category],
         services: Mapping[str, Service],
     ) -> tuple[str | None, str | None]:
-        sid = t.get("service")
-        service: Service | None = None
-        if sid is not None:
-            if not isinstance(sid, str) or sid not in services:
-                hint = did_you_mean(sid, list(services)) if isinstance(sid, str) else ""
-                known = (
-                    f" (declared services: {', '.join(services)})"
-                    if services
-                    else " (no [[services]] are declared)"
-                )
-                self.error((*where, "service"), f"{what}: unknown service {show(sid)}{hint}{known}")
-            else:
-                service = services[sid]
+        service = self.service_ref(t, where, what, services)
         category = self.category_ref(t, where, what, categories)
         if "category" in t and category is None:
             return (service.id if service else None), None

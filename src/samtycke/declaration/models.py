@@ -6,15 +6,20 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from samtycke.contract import SignalMode
 from samtycke.declaration.expiry import Expiry
 from samtycke.declaration.patterns import is_pattern, matches
 from samtycke.declaration.theme import Theme
 from samtycke.errors import Problem
 
+if TYPE_CHECKING:  # email.py and external.py build on LocalText from this module
+    from samtycke.declaration.email import EmailTracking
+    from samtycke.declaration.external import ExternalPage
+
 BUILTIN_CATEGORIES = ("necessary", "functional", "analytics", "marketing")
-SignalPolicy = Literal["necessary-and-functional", "ignore"]
+SignalPolicy = SignalMode  # the privacy-signal modes of the contract
 StorageKind = Literal["localStorage", "sessionStorage"]
 
 
@@ -56,8 +61,8 @@ class Site:
     languages: tuple[str, ...]
     consent_days: int = 90
     revision: int = 1
-    do_not_track: SignalPolicy = "necessary-and-functional"
-    global_privacy_control: SignalPolicy = "necessary-and-functional"
+    do_not_track: SignalPolicy = "necessary-only"
+    global_privacy_control: SignalPolicy = "necessary-only"
     google_consent_mode: bool = False
     updated: dt.date | None = None
     policy_url: str | None = None
@@ -190,6 +195,9 @@ class Declaration:
     banner: Banner = field(default_factory=Banner)
     path: Path | None = None
     warnings: tuple[Problem, ...] = ()
+    email: EmailTracking | None = None
+    external_pages: tuple[ExternalPage, ...] = ()
+    shared_consent: tuple[str, ...] = ()  # domains that share one decision
 
     def category(self, category_id: str) -> Category:
         """The category with this id (KeyError when there is none)."""

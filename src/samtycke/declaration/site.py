@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from samtycke import ids, locales
+from samtycke.contract import SIGNAL_MODES
 from samtycke.declaration.banner import BannerChecks
 from samtycke.declaration.checks import did_you_mean, show
 from samtycke.declaration.models import SignalPolicy, Site, normalize_domain
 
-_SIGNAL_POLICIES = ("necessary-and-functional", "ignore")
+MAX_CONSENT_DAYS = 395  # 13 months: the CNIL's and TCF's ceiling for keeping a choice
 _SITE_KEYS = (
     "id", "name", "controller", "contact", "domains", "languages", "consent_days", "revision",
     "do_not_track", "global_privacy_control", "google_consent_mode", "updated", "policy_url",
@@ -63,32 +64,38 @@ class SiteChecks(BannerChecks):
             languages=languages,
             consent_days=self.integer(t, "consent_days", where, "[site]", 90, 1),
             revision=self.integer(t, "revision", where, "[site]", 1, 1),
-            do_not_track=cast(
-                SignalPolicy,
-                self.choice(
-                    t, "do_not_track", where, "[site]", _SIGNAL_POLICIES, "necessary-and-functional"
-                ),
-            ),
-            global_privacy_control=cast(
-                SignalPolicy,
-                self.choice(
-                    t,
-                    "global_privacy_control",
-                    where,
-                    "[site]",
-                    _SIGNAL_POLICIES,
-                    "necessary-and-functional",
-                ),
-            ),
+            do_not_track=self.signal_mode(t, "do_not_track"),
+            global_privacy_control=self.signal_mode(t, "global_privacy_control"),
             google_consent_mode=self.boolean(t, "google_consent_mode", where, "[site]", False),
             updated=updated,
             policy_url=self.string(t, "policy_url", where, "[site]"),
             privacy_policy=self.string(t, "privacy_policy", where, "[site]"),
             fallback=self.fallback,
         )
+        days = values["consent_days"]
+        if isinstance(days, int) and days > MAX_CONSENT_DAYS:
+            self.warn(
+                (*where, "consent_days"),
+                f"[site]: consent_days {days} keeps a choice longer than 13 months "
+                f"({MAX_CONSENT_DAYS} days), the CNIL and TCF ceiling; ask again sooner",
+            )
         if any(values[k] is None or values[k] == () for k in _SITE_REQUIRED):
             return None
         return Site(**values)  # type: ignore[arg-type]
+
+    def signal_mode(self, t: Mapping[str, Any], key: str) -> SignalPolicy:
+        """A privacy-signal mode; ``necessary-and-functional`` is allowed with a warning."""
+        mode = cast(
+            SignalPolicy, self.choice(t, key, ("site",), "[site]", SIGNAL_MODES, "necessary-only")
+        )
+        if mode == "necessary-and-functional":
+            self.warn(
+                ("site", key),
+                f'[site]: {key} = "necessary-and-functional" places functional cookies '
+                "without consent when the signal is sent: each must be a strictly necessary "
+                'preference the person asked for (else use "necessary-only")',
+            )
+        return mode
 
     def site_languages(self, t: Mapping[str, Any]) -> tuple[str, ...]:
         raw = t.get("languages")

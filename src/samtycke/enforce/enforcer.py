@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from samtycke.consent import COOKIE_NAME, decode_consent_cookie
-from samtycke.declaration import Declaration, load_declaration
+from samtycke.declaration import Declaration, fingerprint, load_declaration
 from samtycke.declaration.models import normalize_domain
 from samtycke.enforce.cookies import consent_cookie_value, cookie_names, set_cookie_name
 from samtycke.enforce.deletion import deletion_headers
-from samtycke.enforce.effective import DNT_CONSENT, GPC_CONSENT, NO_CONSENT, EffectiveConsent
+from samtycke.enforce.effective import NO_CONSENT, EffectiveConsent, signal_consent
 from samtycke.enforce.rules import (
     LOGGER,
     UNDECLARED_MODES,
@@ -33,7 +33,6 @@ from samtycke.setcookie import attribute_reason, deletion_header, domain_matches
 DeclarationSource = Declaration | str | os.PathLike[str]
 _MEMO_LIMIT = 1024
 _MEMO_KEY_LIMIT = 4096  # longer Cookie headers are parsed each time, not kept
-CLOCK_SKEW = 300  # seconds of grace ConsentState.is_current allows
 # An explicit consent, and the window [not before, not after) in which it is current.
 _Entry = tuple[EffectiveConsent, int, int]
 
@@ -71,8 +70,9 @@ class Enforcer:
         self._log = UndeclaredLog(self.declaration, logger)
         self._revision = site.revision
         self._consent_days = site.consent_days
-        self._gpc = GPC_CONSENT if site.global_privacy_control != "ignore" else None
-        self._dnt = DNT_CONSENT if site.do_not_track != "ignore" else None
+        self._fingerprint = fingerprint(self.declaration)
+        self._gpc = signal_consent(site.global_privacy_control, "gpc")
+        self._dnt = signal_consent(site.do_not_track, "dnt")
         self._memo: dict[str, _Entry | None] = {}
         self._carried: dict[str, tuple[str, ...]] = {}
         self._roots = tuple(normalize_domain(d) for d in site.domains)
@@ -140,13 +140,9 @@ class Enforcer:
             pass
         entry = None
         state = decode_consent_cookie(consent_cookie_value(cookie_header))
-        if state is not None and state.explicit and state.revision == self._revision:
-            # The window of ConsentState.is_current, so both always agree.
-            entry = (
-                EffectiveConsent(state.categories, "cookie", state),
-                state.timestamp,
-                state.timestamp + self._consent_days * 86400 + CLOCK_SKEW,
-            )
+        span = state and state.window(self._revision, self._fingerprint, self._consent_days)
+        if state is not None and span and state.explicit:
+            entry = (EffectiveConsent(state.categories, "cookie", state), *span)
         if len(cookie_header) <= _MEMO_KEY_LIMIT:
             if len(self._memo) >= _MEMO_LIMIT:
                 self._memo.clear()  # visitors control the keys: keep the memo bounded

@@ -70,9 +70,14 @@ class KnowledgeBase:
 
 
 def builtin_knowledge() -> KnowledgeBase:
-    """The knowledge base shipped with samtycke (``knowledge/services.toml``)."""
+    """The knowledge shipped with samtycke: the Open Cookie Database, and samtycke's
+    own ``services.toml`` on top (preferred where both know a name)."""
+    from samtycke.knowledge.ocd import packaged_ocd  # ocd.py builds on this module
+
+    kb = packaged_ocd()
     text = resources.files("samtycke.knowledge").joinpath("services.toml").read_text("utf-8")
-    return parse_services(text, "services.toml")
+    kb.extend(parse_services(text, "samtycke"))
+    return kb
 
 
 def parse_services(text: str, source: str) -> KnowledgeBase:

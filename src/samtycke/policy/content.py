@@ -13,6 +13,8 @@ from functools import partial
 
 from samtycke import locales
 from samtycke.declaration import Category, Cookie, Declaration, Service, fingerprint
+from samtycke.policy.email import email_sections
+from samtycke.policy.external import external_sections
 from samtycke.policy.model import (
     Block,
     Button,
@@ -87,6 +89,8 @@ def build_page(decl: Declaration, lang: str, updated: dt.date | None = None) -> 
                 _services_block(decl, lang),
             ),
         ),
+        *external_sections(decl, lang),
+        *email_sections(decl, lang),
         Section(
             "samtycke-consent",
             t("policy.consent_heading"),
@@ -187,8 +191,8 @@ def _drop_none(**values: str | Inline | None) -> dict[str, str | Inline]:
 
 
 def _signal_blocks(decl: Declaration, lang: str) -> tuple[Block, ...]:
-    dnt = "dnt_ignored" if decl.site.do_not_track == "ignore" else "dnt_honoured"
-    gpc = "gpc_ignored" if decl.site.global_privacy_control == "ignore" else "gpc_honoured"
+    dnt = _signal_key("dnt", decl.site.do_not_track)
+    gpc = _signal_key("gpc", decl.site.global_privacy_control)
     return tuple(Paragraph((Text(locales.text(lang, f"policy.{k}")),)) for k in (dnt, gpc))
 
 
@@ -306,3 +310,10 @@ def _storage_section(decl: Declaration, lang: str) -> Section:
             Table(t("table.storage_caption"), headers, tuple(rows)),
         ),
     )
+
+
+def _signal_key(signal: str, mode: str) -> str:
+    """The policy text that says what ``signal`` does under the declared ``mode``."""
+    if mode == "ignore":
+        return f"{signal}_ignored"
+    return f"{signal}_honoured" + ("_necessary" if mode == "necessary-only" else "")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from samtycke.declaration import Declaration
-from samtycke.declaration.models import domains_related
+from samtycke.declaration.patterns import is_pattern
 from samtycke.knowledge import KnowledgeBase
+from samtycke.knowledge.guess import guess_category
 from samtycke.scanner.model import (
     BLOCKED_NOTE,
     BLOCKED_STORAGE_NOTE,
@@ -16,6 +17,7 @@ from samtycke.scanner.model import (
     ObservedStorage,
     PageVisit,
 )
+from samtycke.scanner.party import same_party
 
 
 def _add(items: list[str], item: str) -> None:
@@ -24,11 +26,14 @@ def _add(items: list[str], item: str) -> None:
 
 
 def is_third_party(domain: str, start_url: str, declaration: Declaration | None) -> bool:
-    """True unless the domain belongs to the scanned host or the declared site domains."""
+    """True unless the domain shares a registrable domain (by the Public Suffix
+    List) with the scanned host or one of the declared site domains."""
     host = (urlsplit(start_url).hostname or "").lower()
-    if domains_related(domain, host):
+    if same_party(domain, host):
         return False
-    return not (declaration is not None and declaration.is_first_party(domain))
+    if declaration is None:
+        return True
+    return not any(same_party(domain, d) for d in declaration.site.domains)
 
 
 def aggregate_cookies(
@@ -90,6 +95,13 @@ def _classify(
     known = knowledge.lookup(cookie.name, cookie.domain)
     if known is not None:
         cookie.suggested_category, cookie.suggested_service = known.category, known.service
+        # A listed name is near certain; a pattern a little less (it may catch a namesake).
+        cookie.suggestion_confidence = 0.8 if is_pattern(known.name) else 1.0
+        cookie.suggestion_source = known.source
+        return
+    guess = guess_category(cookie.name, third_party=cookie.third_party)
+    cookie.suggested_category, cookie.suggestion_confidence = guess.category, guess.confidence
+    cookie.suggestion_source = "heuristic"
 
 
 def aggregate_storage(

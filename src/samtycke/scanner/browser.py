@@ -34,13 +34,15 @@ def find_chromium() -> str | None:
     return None
 
 
-async def launch_browser(playwright: Any) -> Any:
-    """A headless Chromium; a :class:`ScanError` naming what to install when there is none."""
+async def launch_browser(playwright: Any, *, host_rules: str | None = None) -> Any:
+    """A headless Chromium; a :class:`ScanError` naming what to install when there is none.
+
+    ``host_rules`` is Chromium's ``--host-resolver-rules`` (e.g. ``MAP *.test 127.0.0.1``).
+    """
     exe = find_chromium()
+    args = CHROMIUM_ARGS + ([f"--host-resolver-rules={host_rules}"] if host_rules else [])
     try:
-        return await playwright.chromium.launch(
-            executable_path=exe, args=CHROMIUM_ARGS, headless=True
-        )
+        return await playwright.chromium.launch(executable_path=exe, args=args, headless=True)
     except Exception as exc:  # Playwright raises its own Error type for every launch failure
         where = exe or "Playwright's bundled Chromium"
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from samtycke.declaration.models import domains_related
 from samtycke.scanner.model import CookieSighting, Pixel, StorageSighting
+from samtycke.scanner.party import same_party
 from samtycke.scanner.pixels import image_size
 from samtycke.scanner.setcookie import SetCookie, invalid_reason, parse_set_cookie
 
@@ -188,6 +188,7 @@ class ContextCollector:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
         self._log.jar_seen.clear()
         self._log.responses.clear()
+        self._log.pixels.clear()
         for frame in self._page.frames if self._page is not None else []:
             with contextlib.suppress(Exception):  # a detached frame has no writes to forget
                 await frame.evaluate(_FORGET_WRITES)
@@ -222,7 +223,7 @@ class ContextCollector:
         storage, writes = await _storage(page)
         for url, line in writes:
             host = (urlsplit(url).hostname or "").lower()
-            if not domains_related(host, log.host):
+            if not same_party(host, log.host):
                 sighting = self._judge(line, url, log.host, in_jar, rejected, "script")
                 if sighting is not None:
                     cookies.append(sighting)
@@ -253,7 +254,7 @@ class ContextCollector:
         host = (urlsplit(url).hostname or "").lower()
         domain = parsed.domain or host
         key = (parsed.name, domain, parsed.path or _default_path(url))
-        cross_site = not domains_related(host, top_host)
+        cross_site = not same_party(host, top_host)
         # Without CDP's word (e.g. an out-of-process frame) a valid cross-site
         # cookie missing from the jar was refused by the third-party setting.
         blocked = bool(reasons) or (cross_site and not parsed.partitioned and key not in in_jar)

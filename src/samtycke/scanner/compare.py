@@ -8,6 +8,7 @@ from samtycke.scanner.model import ObservedCookie, PageVisit, Phase, Violation
 KIND_ORDER = (
     "set-before-consent",
     "set-after-reject",
+    "set-under-gpc",
     "undeclared",
     "expiry-mismatch",
     "declared-not-found",
@@ -39,6 +40,7 @@ def find_violations(
         for phase, kind, when in (
             ("before-consent", "set-before-consent", "before any consent was given"),
             ("after-reject", "set-after-reject", 'after "Reject all"'),
+            ("gpc", "set-under-gpc", "for a visitor sending Global Privacy Control"),
         ):
             if phase in c.phases and not necessary:
                 detail = f"{label} cookie set {when}"
@@ -49,11 +51,7 @@ def find_violations(
             continue
         first = c.phases[0]
         if not c.declared:
-            guess = (
-                f"; looks like {c.suggested_service} ({c.suggested_category})"
-                if c.suggested_category
-                else ""
-            )
+            guess = _suggestion(c)
             out.append(
                 Violation(
                     "undeclared",
@@ -74,6 +72,15 @@ def find_violations(
     if declaration is not None:
         out += _not_found(cookies, declaration)
     return sorted(out, key=lambda v: (KIND_ORDER.index(v.kind), v.cookie, v.phase or ""))
+
+
+def _suggestion(c: ObservedCookie) -> str:
+    if c.suggested_category is None:
+        return ""
+    if c.suggestion_source == "heuristic":
+        sure = f"{c.suggestion_confidence or 0:.0%}"
+        return f"; perhaps {c.suggested_category} (a guess from its name, {sure} sure)"
+    return f"; looks like {c.suggested_service} ({c.suggested_category})"
 
 
 def _expiry_mismatch(c: ObservedCookie, declaration: Declaration) -> str | None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-Phase = Literal["before-consent", "after-reject", "after-accept"]
-PHASES: tuple[Phase, ...] = ("before-consent", "after-reject", "after-accept")
+if TYPE_CHECKING:
+    from samtycke.scanner.baseline import BaselineDiff
+
+Phase = Literal["before-consent", "after-reject", "after-accept", "gpc"]
+PHASES: tuple[Phase, ...] = ("before-consent", "after-reject", "after-accept", "gpc")
 
 # The note on a cookie headless Chromium refused only because of its third-party
 # cookie settings: a visitor whose browser allows third-party cookies stores it.
@@ -68,6 +71,7 @@ class PageVisit:
     rejected: list[str] = field(default_factory=list)  # "name: reason" of invalid cookies
     banner: str | None = None  # which banner was driven on this page, if any
     error: str | None = None
+    decision: bool = False  # the page where the banner was answered (before its reload)
 
 
 @dataclass
@@ -89,6 +93,11 @@ class ObservedCookie:
     category: str | None = None
     suggested_category: str | None = None
     suggested_service: str | None = None
+    # How sure the suggestion is (1.0 a listed name, less for a pattern or a guess)
+    # and where it comes from: "samtycke", "open-cookie-database", "heuristic"
+    # or a --knowledge file.
+    suggestion_confidence: float | None = None
+    suggestion_source: str | None = None
     note: str | None = None
 
 
@@ -113,6 +122,7 @@ class Violation:
     kind: Literal[
         "set-before-consent",
         "set-after-reject",
+        "set-under-gpc",
         "undeclared",
         "expiry-mismatch",
         "declared-not-found",
@@ -150,3 +160,4 @@ class ScanResult:
     declaration: str | None = None
     screenshot: bytes | None = None
     skipped: list[str] = field(default_factory=list)  # URLs robots.txt forbade
+    baseline: BaselineDiff | None = None  # set when compared with an earlier report

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
+
+
+def default_concurrency() -> int:
+    """Pages open at once: most of a page's time is waiting, so a few per core."""
+    return max(4, min(16, 6 * (os.cpu_count() or 1)))
 
 
 @dataclass(frozen=True)
 class ScanOptions:
-    """How far to crawl and how long to wait on each page."""
+    """How far to crawl, how long to wait on each page, which visitors to send."""
 
     max_pages: int = 20
     depth: int = 3
@@ -19,3 +26,12 @@ class ScanOptions:
     settle_cap: float = 15.0
     navigation_timeout: float = 20.0
     screenshot: bool = True
+    # Pages open at once over all phases, and page loads at once against one host.
+    concurrency: int = default_concurrency()
+    per_host: int = 6
+    # How long the start page is watched for a banner that has not shown yet.
+    banner_wait: float = 5.0
+    gpc: bool = False  # also visit as a browser that sends Global Privacy Control
+    storage_state: Path | None = None  # a Playwright storage state file: a logged-in visitor
+    # Chromium's --host-resolver-rules, to scan a site by name before its DNS exists.
+    host_rules: str | None = None

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from samtycke.scanner.model import ScanResult
+from samtycke.scanner.model import ScanResult, Violation
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def to_dict(result: ScanResult) -> dict[str, Any]:
@@ -23,6 +23,11 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
             for p in result.phases
         ],
         "pages": result.pages,
+        "decision_pages": [
+            {"phase": v.phase, "page": v.url, "banner": v.banner}
+            for v in result.visits
+            if v.decision
+        ],
         "skipped_by_robots": result.skipped,
         "cookies": [
             {
@@ -41,6 +46,8 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
                 "category": c.category,
                 "suggested_category": c.suggested_category,
                 "suggested_service": c.suggested_service,
+                "suggestion_confidence": c.suggestion_confidence,
+                "suggestion_source": c.suggestion_source,
                 "note": c.note,
             }
             for c in result.cookies
@@ -66,16 +73,31 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
         "errors": [
             {"page": v.url, "phase": v.phase, "error": v.error} for v in result.visits if v.error
         ],
-        "violations": [
-            {
-                "kind": v.kind,
-                "cookie": v.cookie,
-                "page": v.page,
-                "phase": v.phase,
-                "detail": v.detail,
-            }
-            for v in result.violations
-        ],
+        "violations": [_violation(v) for v in result.violations],
+        "baseline": _baseline(result),
+    }
+
+
+def _violation(v: Violation) -> dict[str, Any]:
+    return {
+        "kind": v.kind,
+        "cookie": v.cookie,
+        "page": v.page,
+        "phase": v.phase,
+        "detail": v.detail,
+    }
+
+
+def _baseline(result: ScanResult) -> dict[str, Any] | None:
+    b = result.baseline
+    if b is None:
+        return None
+    return {
+        "file": b.source,
+        "new_violations": [_violation(v) for v in b.new],
+        "gone_violations": b.gone,
+        "new_cookies": [{"name": n, "domain": d} for n, d in b.new_cookies],
+        "gone_cookies": [{"name": n, "domain": d} for n, d in b.gone_cookies],
     }
 
 

@@ -1,10 +1,12 @@
-"""Run a whole scan: check the URL, launch the browser, run three phases, compare."""
+"""Run a whole scan: check the URL, launch the browser, run the phases, compare."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
@@ -19,6 +21,8 @@ from samtycke.scanner.crawler import normalize_url, parse_robots
 from samtycke.scanner.model import PHASES, PageVisit, PhaseSummary, ScanResult
 from samtycke.scanner.options import ScanOptions
 from samtycke.scanner.phases import PhaseOutcome, run_phase
+from samtycke.scanner.schedule import Limiter, SharedFrontier
+from samtycke.scanner.visit import Visitor
 
 OnPage = Callable[[PageVisit], None]
 
@@ -31,29 +35,58 @@ def check_url(url: str) -> str:
     return normalized
 
 
-async def _preflight(playwright: Any, url: str, options: ScanOptions) -> RobotFileParser | None:
-    """Reach the site once, before any browser starts, and read robots.txt."""
-    timeout = options.navigation_timeout * 1000
-    request = await playwright.request.new_context(ignore_https_errors=True)
+async def _preflight(browser: Any, url: str, options: ScanOptions) -> RobotFileParser | None:
+    """Reach the site once through the browser's own network stack and read robots.txt.
+
+    The browser resolves names the way the scan will (host rules included), so
+    what cannot be reached here could not be scanned either.
+    """
+    parts = urlsplit(url)
+    robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+    context = await browser.new_context(ignore_https_errors=True)
     try:
+        page = await context.new_page()
         try:
-            await request.get(url, timeout=timeout, max_redirects=10)
+            response = await page.goto(
+                robots_url, timeout=options.navigation_timeout * 1000, wait_until="commit"
+            )
         except Exception as exc:  # Playwright raises one Error type for DNS, refused, TLS…
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ScanError(f"cannot reach {url}: {reason}") from exc
-        if not options.respect_robots:
+        if not options.respect_robots or response is None or response.status != 200:
             return None
-        parts = urlsplit(url)
-        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
         try:
-            response = await request.get(robots_url, timeout=timeout)
-            if response.status != 200:
-                return None
             return parse_robots(await response.text(), robots_url)
-        except Exception:  # an unreachable or unreadable robots.txt means no rules
+        except Exception:  # an unreadable robots.txt means no rules
             return None
     finally:
-        await request.dispose()
+        await context.close()
+
+
+def load_storage_state(path: Path) -> dict[str, Any]:
+    """A Playwright storage state file; :class:`ScanError` saying what is wrong with it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ScanError(f"{path}: cannot read the storage state ({exc.strerror or exc})") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ScanError(
+            f"{path}: not a storage state file ({exc}); save one with Playwright's "
+            "context.storage_state(path=...)"
+        ) from exc
+    if not isinstance(data, dict) or not all(
+        isinstance(data.get(k, []), list) for k in ("cookies", "origins")
+    ):
+        raise ScanError(
+            f'{path}: not a storage state file (needs lists "cookies" and "origins"); '
+            "save one with Playwright's context.storage_state(path=...)"
+        )
+    for i, c in enumerate(data.get("cookies", []), start=1):
+        if not isinstance(c, dict) or not {"name", "value", "domain", "path"} <= set(c):
+            raise ScanError(
+                f"{path}: cookie {i} needs name, value, domain and path (as Playwright writes it)"
+            )
+    return data
 
 
 async def scan_async(
@@ -64,7 +97,7 @@ async def scan_async(
     options: ScanOptions | None = None,
     on_page: OnPage = lambda v: None,
 ) -> ScanResult:
-    """Scan ``url`` in three concurrent phases and compare with ``declaration``."""
+    """Scan ``url``: every phase at once, pages side by side; compare with ``declaration``."""
     try:
         from playwright.async_api import async_playwright
     except ImportError as exc:
@@ -73,30 +106,30 @@ async def scan_async(
     start = check_url(url)
     options = options or ScanOptions()
     kb = knowledge or builtin_knowledge()
+    state = load_storage_state(options.storage_state) if options.storage_state else None
+    phases = PHASES if options.gpc else tuple(p for p in PHASES if p != "gpc")
     began = time.monotonic()
     async with async_playwright() as pw:
-        robots = await _preflight(pw, start, options)
-        browser = await launch_browser(pw)
+        browser = await launch_browser(pw, host_rules=options.host_rules)
         try:
+            robots = await _preflight(browser, start, options)
             version = browser.version
             # Some banners stay hidden for "HeadlessChrome"; look like a plain Chrome.
             agent = (
                 "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
                 f"Chrome/{version} Safari/537.36"
             )
+            frontier = SharedFrontier(start, options.max_pages, options.depth, robots, len(phases))
+            limiter = Limiter(options.concurrency, options.per_host)
             outcomes: list[PhaseOutcome] = await asyncio.gather(
                 *(
                     run_phase(
-                        browser,
-                        phase,
-                        start,
-                        options,
-                        robots=robots,
-                        tracker_host=kb.tracker_host,
-                        user_agent=agent,
-                        on_page=on_page,
+                        Visitor(browser, phase, options, limiter, kb.tracker_host, agent, state),
+                        frontier,
+                        i,
+                        on_page,
                     )
-                    for phase in PHASES
+                    for i, phase in enumerate(phases)
                 )
             )
         finally:
@@ -104,7 +137,9 @@ async def scan_async(
     if not any(v.error is None for o in outcomes for v in o.visits):
         first = next((v.error for o in outcomes for v in o.visits if v.error), "no page loaded")
         raise ScanError(f"cannot load {start} in the browser: {first}")
-    return _result(start, outcomes, declaration, kb, time.monotonic() - began, version)
+    return _result(
+        start, outcomes, declaration, kb, time.monotonic() - began, version, frontier.skipped
+    )
 
 
 def _result(
@@ -114,6 +149,7 @@ def _result(
     kb: KnowledgeBase,
     seconds: float,
     version: str,
+    skipped: list[str],
 ) -> ScanResult:
     visits = [v for o in outcomes for v in o.visits]
     pages: list[str] = []
@@ -134,7 +170,7 @@ def _result(
         browser=f"Chromium {version}",
         declaration=str(declaration.path) if declaration and declaration.path else None,
         screenshot=next((o.screenshot for o in outcomes if o.screenshot), None),
-        skipped=sorted({u for o in outcomes for u in o.skipped}),
+        skipped=sorted(skipped),
     )
 
 

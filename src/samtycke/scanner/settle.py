@@ -41,6 +41,15 @@ INIT_SCRIPT = """
     return id;
   };
   window.clearTimeout = function (id) { s.timers.delete(id); return clearT.call(window, id); };
+  // Closed shadow roots cannot be found from outside; keep each one so a
+  // banner drawn inside one can still be answered.
+  s.shadows = [];
+  const attach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function (init) {
+    const root = attach.call(this, init);
+    if (init && init.mode === "closed") s.shadows.push(root);
+    return root;
+  };
   // Where the browser blocks a cross-site frame's storage (as headless
   // Chromium does with third-party cookies blocked), stand in with a recorder,
   // so the keys the page would store in an ordinary browser are known.

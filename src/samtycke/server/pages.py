@@ -128,17 +128,25 @@ async def banner_script(request: Request) -> Response:
     """``GET /samtycke.js`` and ``/v1/sites/{site}/samtycke.js``."""
     site, endpoint = pick_site(request), endpoint_of(request)
     build = _function("samtycke.banner", "build_script")
+    # The GPC spec's header: exactly "1". The banner then honours it even where
+    # the browser does not expose navigator.globalPrivacyControl.
+    gpc = request.headers.get("sec-gpc") == "1"
     js = _built(
         request,
-        ("js", site.id, endpoint),
-        lambda: build(site.decl, endpoint=endpoint, policy_url=policy_url_of(request, site)),
+        ("js+gpc" if gpc else "js", site.id, endpoint),
+        lambda: build(
+            site.decl, endpoint=endpoint, policy_url=policy_url_of(request, site), gpc=gpc
+        ),
     )
-    return _text(
+    response = _text(
         js,
         "text/javascript; charset=utf-8",
         request,
         by_host=host_dependent(request, endpoint=True),
     )
+    # The script tells the banner whether this request carried Sec-GPC: 1.
+    response.headers["Vary"] = ", ".join(v for v in (response.headers.get("Vary"), "Sec-GPC") if v)
+    return response
 
 
 async def banner_stylesheet(request: Request) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from samtycke.consent import decode_consent_cookie, encode_consent_cookie
+from samtycke.declaration import fingerprint
 
 from .conftest import consent_cookie, make_declaration, visible
 
@@ -137,7 +138,13 @@ def test_settings_start_off_and_save_exactly_what_was_chosen(site: Any, page: An
     assert state.refused_services == {"heatmap"}
     # Byte for byte what the Python codec writes for the same decision.
     assert value == encode_consent_cookie(
-        state.categories, 1, state.consent_id, state.timestamp, "custom", ["heatmap"]
+        state.categories,
+        1,
+        state.consent_id,
+        state.timestamp,
+        "custom",
+        ["heatmap"],
+        fingerprint=fingerprint(make_declaration()),
     )
     assert page.locator("iframe").is_hidden()
     assert "marketing" in page.locator(".stk-ph").inner_text().lower()
