@@ -70,12 +70,49 @@ def pg_url() -> Iterator[str]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# Fixtures that start or drive a real Chromium: a test using one is an e2e test.
+BROWSER_FIXTURES = frozenset({"browser", "page", "result", "site"})
+# Entry points that launch Chromium themselves; a test module importing one runs it.
+BROWSER_ENTRY_POINTS = frozenset({"scan", "launch_browser", "serve_pages"})
+
+
+def needs_browser(item: pytest.Item) -> bool:
+    """Whether ``item`` runs a real Chromium (by place, fixture or what its module imports)."""
+    if "e2e" in Path(str(item.path)).relative_to(ROOT / "tests").parts:
+        return True
+    if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    module = getattr(item, "module", None)
+    names = vars(module) if module is not None else {}
+    return any(
+        getattr(names.get(n), "__module__", "").startswith(("samtycke.scanner", "tests.scanner"))
+        for n in BROWSER_ENTRY_POINTS
+    )
+
+
+def needs_postgres(item: pytest.Item) -> bool:
+    """Whether ``item`` uses the real PostgreSQL (``pg_url``, or ``db_url`` on PostgreSQL)."""
+    if "pg_url" in getattr(item, "fixturenames", ()):
+        return True
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and "postgres" in callspec.params.values()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the tests that use the shared sync-Playwright browser last.
+    """Mark browser and PostgreSQL tests, then run the shared-browser tests last.
+
+    The ``e2e`` and ``postgres`` markers come from what a test uses, so
+    ``-m "not e2e and not postgres"`` (``scripts/test --fast``) is always the
+    subset that needs neither.
 
     Playwright's sync API keeps an event loop running in the main thread for as
     long as the session browser lives, and ``asyncio.run`` refuses to start
     inside one; so every test that needs its own loop runs before the first
     browser test. The sort is stable: the order within each group is kept.
     """
+    for item in items:
+        if needs_browser(item):
+            item.add_marker(pytest.mark.e2e)
+        if needs_postgres(item):
+            item.add_marker(pytest.mark.postgres)
     items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))

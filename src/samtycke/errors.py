@@ -10,7 +10,8 @@ Library code raises; only the CLI prints and chooses an exit code, read from the
     ├── LedgerError               exit 2  the ledger database cannot be used
     │   └── ChainError            exit 1  the hash chain does not verify
     ├── BannerBuildError          exit 2  the banner assets cannot be built
-    └── ScanError                 exit 2  the scan cannot run (bad URL, no browser…)
+    ├── ScanError                 exit 2  the scan cannot run (bad URL, no browser…)
+    └── ServeError                exit 3  the server cannot listen (port in use, no permission)
 """
 
 from __future__ import annotations
@@ -73,3 +74,9 @@ class BannerBuildError(SamtyckeError):
 
 class ScanError(SamtyckeError):
     """A scan cannot run: bad URL, unreachable site or no browser."""
+
+
+class ServeError(SamtyckeError):
+    """The server cannot start listening: the port is taken or not allowed."""
+
+    exit_code = 3

@@ -65,7 +65,7 @@ def test_purge_keeps_the_chain_verifiable(db: str) -> None:
     code, out, _ = run("ledger", "purge", "--db", db, "--older-than", "5")
     assert code == 0 and "purged 3 records" in out
     code, out, _ = run("ledger", "verify", "--db", db)
-    assert code == 0 and "3 records verified (after the purge checkpoint at seq 3)" in out
+    assert code == 0 and "3 records verified (after the purge at seq 7)" in out
 
 
 def test_stats_prints_a_table(db: str) -> None:
@@ -113,3 +113,205 @@ def test_export_file_appears_whole_or_not_at_all(db: str, tmp_path: Path) -> Non
     code, _, _ = run("ledger", "export", "--db", db, "--format", "csv", "-o", str(target))
     assert code == 0 and target.read_text().startswith("seq,record_id")
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_verify_prints_the_head_it_checked(db: str) -> None:
+    code, out, _ = run("ledger", "verify", "--db", db)
+    with Ledger(db) as led:
+        head = led.head()
+    assert code == 0
+    assert f"head: seq 6 hash {head.hash} time " in out
+
+
+def test_a_malformed_row_is_one_line_and_exit_1(db: str) -> None:
+    from tests.ledger.tampering import alter
+
+    with Ledger(db) as led:
+        alter(led, 2, "revision", "'one'")
+    code, _, err = run("ledger", "verify", "--db", db)
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert "record 2: revision holds 'one' (str), not an integer" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("export", "--format", "jsonl", "--until", "9999-12-31"), None),
+        (("purge", "--older-than", "1000000000000"), "not in the range"),
+    ],
+)
+def test_extreme_dates_and_days_are_handled(
+    db: str, args: tuple[str, ...], words: str | None
+) -> None:
+    code, out, err = run("ledger", args[0], "--db", db, *args[1:])
+    if words is None:
+        assert code == 0 and len(out.splitlines()) == 6  # no upper bound: everything
+    else:
+        assert code == 2 and words in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://u@h:notaport/db", "postgresql://[::1/db", "sqlite://"]
+)
+def test_a_malformed_database_url_is_one_line(url: str) -> None:
+    code, _, err = run("ledger", "verify", "--db", url)
+    assert code == 2 and err.startswith("samtycke: ") and len(err.strip().splitlines()) == 1
+
+
+def test_export_to_a_full_device_is_one_line(db: str) -> None:
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "samtycke", "ledger", "export", "--db", db, "--format", "csv"]
+    for extra, stdout in (([], "/dev/full"), (["-o", "/dev/full"], None)):
+        with open(stdout or "/dev/null", "w") as sink:
+            done = subprocess.run(cmd + extra, stdout=sink, stderr=subprocess.PIPE, text=True)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.strip().splitlines() == [
+            "samtycke: cannot write "
+            + ("standard output" if stdout else "/dev/full")
+            + ": No space left on device"
+        ]
+    assert Path("/dev/full").is_char_device()  # never renamed over
+
+
+def test_opening_is_not_migrating(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    code, _, err = run("ledger", "verify", "--db", url)
+    assert code == 2 and "does not exist" in err and not (tmp_path / "new.db").exists()
+    code, out, _ = run("ledger", "migrate", "--db", url)
+    assert code == 0 and "applied m001_initial, m002_site_time_index, m003_record_format_2" in out
+    assert run("ledger", "migrate", "--db", url)[1].strip() == "the schema is up to date"
+    assert run("ledger", "verify", "--db", url)[0] == 0
+
+
+def test_an_old_ledger_needs_migrate_and_its_format_1_rows_still_verify(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from samtycke.ledger import seal
+    from samtycke.ledger.engine import open_engine
+    from samtycke.ledger.migrations import m001_initial, m002_site_time_index
+    from samtycke.ledger.records import canonical_record, link_hash
+    from tests.ledger.conftest import FINGERPRINT, SNAPSHOT
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = open_engine(url)
+    prev = "0" * 64
+    with engine.begin() as conn:  # the schema and rows samtycke 0.1 wrote
+        conn.execute(
+            text(
+                "CREATE TABLE schema_migrations (name VARCHAR(100) PRIMARY KEY, applied_us BIGINT)"
+            )
+        )
+        for m in (m001_initial, m002_site_time_index):
+            m(conn)
+            conn.execute(text("INSERT INTO schema_migrations VALUES (:n, 0)"), {"n": m.__name__})
+        conn.execute(
+            text("INSERT INTO declaration_snapshots VALUES (:f, 'shop', 1, :c, 0)"),
+            {"f": FINGERPRINT, "c": SNAPSHOT},
+        )
+        for seq in (1, 2):
+            d = decision(seq)
+            digest = link_hash(prev, canonical_record(seq, 1_000 + seq, d, 1))
+            conn.execute(
+                text(
+                    "INSERT INTO consent_records VALUES (:seq, :rid, :cid, 'shop', :us, 1, :fp, "
+                    "'sv', 'custom', :ch, :url, :ip, NULL, :prev, :hash)"
+                ),
+                {
+                    "seq": seq,
+                    "rid": d.record_id,
+                    "cid": d.consent_id,
+                    "us": 1_000 + seq,
+                    "fp": FINGERPRINT,
+                    "ch": json.dumps(dict(sorted(d.choices.items())), separators=(",", ":")),
+                    "url": d.url,
+                    "ip": d.ip,
+                    "prev": prev,
+                    "hash": digest,
+                },
+            )
+            prev = digest
+        conn.execute(
+            text("UPDATE chain_head SET seq = 2, hash = :h, recorded_us = 1002"), {"h": prev}
+        )
+    engine.dispose()
+    code, _, err = run("ledger", "verify", "--db", url)
+    assert code == 2 and "run: samtycke ledger migrate" in err
+    assert run("ledger", "migrate", "--db", url)[0] == 0
+    code, out, _ = run("ledger", "verify", "--db", url)
+    assert code == 0 and "ok: 2 records verified" in out
+    with Ledger(url) as led:  # new records follow in format 2
+        led.append([decision(3)])
+        assert [r.format for r in led.iter_records()] == [1, 1, 2]
+    assert run("ledger", "verify", "--db", url)[0] == 0
+    del seal
+
+
+def test_anchor_and_prove(db: str, tmp_path: Path) -> None:
+    from samtycke.ledger.receipts import make_receipt
+    from samtycke.ledger.signing import SigningKey
+
+    key_file = tmp_path / "key.pem"
+    anchors = tmp_path / "anchors"
+    code, out, _ = run(
+        "ledger", "anchor", "--db", db, "--out", str(anchors), "--key", str(key_file)
+    )
+    assert code == 0 and out.startswith("anchored seq 6 ")
+    key = SigningKey.load(key_file)
+    with Ledger(db) as led:
+        receipt = make_receipt(next(led.iter_records(after_seq=3)), key)
+    rfile = tmp_path / "receipt.json"
+    rfile.write_text(json.dumps(receipt))
+    proof = tmp_path / "proof.json"
+    code, out, _ = run(
+        "ledger", "prove", str(rfile), "--db", db, "--anchors", str(anchors), "-o", str(proof)
+    )
+    assert code == 0 and "record 4 is in the ledger unaltered" in out and proof.exists()
+    code, out, _ = run("ledger", "prove", str(proof))  # offline: no database
+    assert code == 0 and "record 4 is under the Merkle root anchored at seq 6" in out
+    code, _, _ = run("ledger", "verify", "--db", db, "--anchors", str(anchors))
+    assert code == 0
+    receipt["record"]["method"] = "reject-all"
+    rfile.write_text(json.dumps(receipt))
+    code, _, err = run("ledger", "prove", str(rfile), "--db", db)
+    assert code == 1 and "altered" in err
+    rfile.write_text("{")
+    assert run("ledger", "prove", str(rfile))[0] == 2
+
+
+@pytest.mark.postgres
+def test_reading_commands_work_with_a_read_only_role(pg_url: str, tmp_path: Path) -> None:
+    import secrets as sec
+
+    import psycopg
+
+    with Ledger(pg_url, migrate=True) as led:
+        from tests.ledger.conftest import FINGERPRINT, SNAPSHOT
+
+        led.add_snapshot("shop", 1, FINGERPRINT, SNAPSHOT)
+        led.append([decision(i) for i in range(3)])
+    role = f"reader_{sec.token_hex(4)}"
+    admin = pg_url
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {role} LOGIN")
+        conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
+    reader = pg_url.replace("postgres@", f"{role}@", 1)
+    try:
+        assert run("ledger", "verify", "--db", reader)[0] == 0
+        assert run("ledger", "stats", "--db", reader)[0] == 0
+        code, out, _ = run("ledger", "export", "--db", reader, "--format", "jsonl")
+        assert code == 0 and len(out.splitlines()) == 3
+        key = tmp_path / "k.pem"
+        assert (
+            run(
+                "ledger", "anchor", "--db", reader, "--out", str(tmp_path / "a"), "--key", str(key)
+            )[0]
+            == 0
+        )
+        code, _, err = run("ledger", "purge", "--db", reader, "--older-than", "0")
+        assert code == 2 and "permission denied" in err
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}")
+            conn.execute(f"DROP ROLE {role}")

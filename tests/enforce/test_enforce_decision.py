@@ -107,6 +107,17 @@ def test_gpc_and_dnt_mean_necessary_and_functional_without_a_choice(shop: Declar
     assert e.consent(None, gpc="0", dnt="yes").source == "none"
 
 
+@pytest.mark.parametrize(
+    "value", ["1\xa0", "\x851", "\u00a01", "1\x0b", "1, 1", "01", "true", "+1", ""]
+)
+def test_a_signal_is_the_value_1_and_nothing_else(shop: Declaration, value: str) -> None:
+    # The GPC spec's grammar is exactly "1"; HTTP trims only spaces and tabs around it.
+    e = Enforcer(shop)
+    assert e.consent(None, gpc=value).source == "none"
+    assert e.consent(None, dnt=value).source == "none"
+    assert e.consent(None, gpc="\t1 ").source == "gpc"
+
+
 def test_an_explicit_choice_wins_over_the_signals(
     shop: Declaration, consent_cookie: Cookie
 ) -> None:

@@ -175,3 +175,28 @@ def _middleware(path: Path, banner: str | None) -> WSGIConsentMiddleware:
     if key not in _cache:
         _cache[key] = WSGIConsentMiddleware(shop_app, path, banner_src=banner)
     return _cache[key]
+
+
+def lazy_app(environ: dict[str, Any], start_response: Any) -> Iterator[bytes]:
+    """Calls start_response only when its body is first iterated, as PEP 3333 allows."""
+    headers = [
+        ("Content-Type", environ.get("HTTP_X_TYPE", "text/html")),
+        ("Content-Length", str(len(PAGE))),
+        ("Set-Cookie", "sessionid=s1; Path=/"),
+        ("Set-Cookie", "_ga=GA1; Path=/"),
+    ]
+    start_response("200 OK", headers)
+    yield PAGE[:20]
+    yield PAGE[20:]
+
+
+@pytest.mark.parametrize("banner", [None, "/samtycke.js"])
+def test_a_lazy_start_response_works_and_is_enforced(shop: Declaration, banner: str | None) -> None:
+    client = Client(WSGIConsentMiddleware(lazy_app, shop, banner_src=banner), use_cookies=False)
+    r = client.get("/")
+    assert r.status_code == 200
+    assert cookie_names(r) == ["sessionid"]
+    expected = PAGE if banner is None else PAGE.replace(b"</head>", TAG + b"</head>")
+    assert r.data == expected and r.headers["Content-Length"] == str(len(expected))
+    plain = client.get("/", headers={"X-Type": "text/plain"})
+    assert plain.data == PAGE and cookie_names(plain) == ["sessionid"]

@@ -17,8 +17,9 @@ from samtycke.declaration import Declaration, load_declaration, parse_expiry
 from samtycke.declaration.expiry import Expiry
 from samtycke.policy import render_policy
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-BILLOGRAM_SEED = SEEDS / "001_ac7104d667bf9f99.txt"
+BILLOGRAM_SEED = (
+    Path(__file__).resolve().parents[1] / "data" / "seeds" / "billogram-cookie-table.txt"
+)
 LANGUAGES = ("sv", "en", "fi", "nb", "de")
 LEVELS = {"Essential": "necessary", "Analysis": "analytics", "Marketing": "marketing"}
 

@@ -39,7 +39,7 @@ def decision(i: int = 0, **changes: object) -> Decision:
 
 def open_ledger(url: str) -> Ledger:
     """A ledger with the test snapshot stored."""
-    led = Ledger(url)
+    led = Ledger(url, migrate=True)
     led.add_snapshot("shop", 1, FINGERPRINT, SNAPSHOT)
     return led
 

@@ -24,7 +24,8 @@ def test_jsonl_export_can_be_re_verified_line_by_line(ledger: Ledger) -> None:
         row = json.loads(line)
         keys = ("seq", "record_id", "consent_id", "site", "recorded_at", "revision")
         keys += ("fingerprint", "language", "method", "choices", "url", "ip", "user_agent")
-        content = {k: row[k] for k in keys} | {"format": 1}
+        keys += ("decision_id", "refused_services", "source", "format")
+        content = {k: row[k] for k in keys}
         raw = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
         digest = hashlib.sha256(bytes.fromhex(row["prev_hash"]) + raw.encode()).hexdigest()
         assert row["prev_hash"] == prev and digest == row["hash"]

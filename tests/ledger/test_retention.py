@@ -27,7 +27,9 @@ def test_purge_removes_whole_days_and_keeps_a_checkpoint(ledger: Ledger) -> None
     assert done.count == 6 and done.through_seq == 6 and done.cutoff_us == T0 + 2 * DAY_US
     assert [r.seq for r in ledger.iter_records()][:1] == [7]
     result = verify_chain(ledger)
-    assert result.records == 9 and result.checkpoint is not None and result.checkpoint.seq == 6
+    assert result.records == 9 and result.purge is not None
+    # The purge is itself the next entry of the chain, after the 15 records.
+    assert (result.purge.through_seq, result.purge.seq, result.head.seq) == (6, 16, 16)
     again = purge(ledger, 2, at_us=T0 + 4 * DAY_US + DAY_US // 24)
     assert again.count == 0  # nothing more from before the cut
     ledger.append([decision(99)])

@@ -14,15 +14,15 @@ from tests.ledger.conftest import FINGERPRINT, SNAPSHOT, decision
 
 
 def test_migrations_are_recorded_once(db_url: str) -> None:
-    with Ledger(db_url) as led:
+    with Ledger(db_url, migrate=True) as led:
         names = applied_migrations(led.engine)
     assert names == sorted(m.__name__ for m in MIGRATIONS)
-    with Ledger(db_url) as again:  # reopening applies nothing twice
+    with Ledger(db_url, migrate=True) as again:  # reopening applies nothing twice
         assert applied_migrations(again.engine) == names
 
 
 def test_sqlite_runs_in_wal_mode_with_full_sync(sqlite_url: str) -> None:
-    with Ledger(sqlite_url) as led, led.engine.connect() as conn:
+    with Ledger(sqlite_url, migrate=True) as led, led.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
 
@@ -54,7 +54,7 @@ def test_snapshots_are_stored_once(ledger: Ledger) -> None:
 
 
 def test_paged_reading_crosses_page_boundaries(sqlite_url: str) -> None:
-    with Ledger(sqlite_url) as led:
+    with Ledger(sqlite_url, migrate=True) as led:
         led.append([decision(i) for i in range(25)])
         assert [r.seq for r in led.iter_records(batch=7)] == list(range(1, 26))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -16,6 +17,15 @@ from samtycke.knowledge import (
 )
 from samtycke.knowledge.guess import guess_category
 from samtycke.knowledge.ocd import PACKAGED_SOURCE, packaged_ocd
+
+# Unmodified rows of the Open Cookie Database (commit 0ee5a17, Apache-2.0) in
+# tests/data; $SAMTYCKE_OCD_CSV points at the full file instead.
+OCD = Path(
+    os.environ.get(
+        "SAMTYCKE_OCD_CSV",
+        Path(__file__).resolve().parents[1] / "data/open-cookie-database/open-cookie-database.csv",
+    )
+)
 
 REQUIRED_SERVICES = {
     "Google Analytics",
@@ -145,17 +155,10 @@ def test_unknown_names_get_a_guess_with_its_confidence() -> None:
     }
 
 
-def test_open_cookie_database_csv_loads(tmp_path: Path) -> None:
-    path = tmp_path / "ocd.csv"
-    path.write_text(
-        "ID,Platform,Category,Cookie / Data Key name,Domain,Description,Retention period,"
-        "Data Controller,User Privacy & GDPR Rights Portals,Wildcard match\n"
-        "1,Google Analytics,Analytics,_ga_,,,2 years,Google,,1\n"
-        "2,Tail Target,Marketing,tp_,t.tailtarget.com (3rd party),,1 year,Tail,,1\n",
-        encoding="utf-8",
-    )
-    kb = load_knowledge(path)
-    assert len(kb.cookies) == 2
+def test_open_cookie_database_loads() -> None:
+    kb = load_knowledge(OCD)
+    # one entry per data row of the file
+    assert len(kb.cookies) == len(OCD.read_text(encoding="utf-8").splitlines()) - 1
     ga = kb.lookup("_ga_XYZ")
     assert ga is not None and (ga.service, ga.category) == ("Google Analytics", "analytics")
     # a name tied to a third party's domain matches only on that domain

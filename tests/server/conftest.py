@@ -14,6 +14,7 @@ import pytest
 import uvicorn
 
 from samtycke.server import ServerConfig, create_app
+from samtycke.server.run import uvicorn_settings
 from tests.databases import db_url
 
 __all__ = ["db_url"]  # the SQLite/PostgreSQL fixture of tests/databases.py
@@ -83,22 +84,20 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """The real app on uvicorn in a thread, on 127.0.0.1 and a free port."""
+    """The real app on uvicorn in a thread, on 127.0.0.1 and a free port.
 
-    def __init__(self, config: ServerConfig) -> None:
+    It runs with the uvicorn settings of ``samtycke serve``; ``protocol`` replaces
+    the HTTP protocol class (the security tests use one with smaller limits).
+    """
+
+    def __init__(self, config: ServerConfig, protocol: type | None = None) -> None:
         self.app = create_app(config)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(
-            uvicorn.Config(
-                self.app,
-                host="127.0.0.1",
-                port=self.port,
-                log_level="warning",
-                access_log=False,
-                lifespan="on",
-            )
-        )
+        settings: dict[str, Any] = {**uvicorn_settings(config), "port": self.port}
+        if protocol is not None:
+            settings["http"] = protocol
+        self.server = uvicorn.Server(uvicorn.Config(self.app, **settings))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -69,35 +70,66 @@ class ServeProcess:
             self.proc.stderr.close()
 
 
+class Load:
+    """What a load run saw so far; ``stop`` ends it, ``progress`` wakes whoever waits on it."""
+
+    def __init__(self) -> None:
+        self.acked: list[str] = []
+        self.failures = 0
+        self.stop = threading.Event()
+        self.progress = threading.Condition()
+
+    def note(self, record_id: str | None) -> None:
+        """Count one answer (a record id) or one failure (None)."""
+        with self.progress:
+            if record_id is None:
+                self.failures += 1
+            else:
+                self.acked.append(record_id)
+            self.progress.notify_all()
+
+    def wait_for(self, *, acked: int = 0, failures: int = 0, timeout: float = 60) -> bool:
+        """Block until at least ``acked`` answers and ``failures`` failures were seen."""
+        with self.progress:
+            return self.progress.wait_for(
+                lambda: len(self.acked) >= acked and self.failures >= failures, timeout
+            )
+
+
 async def _client(
-    client: httpx.AsyncClient, url: str, body: dict[str, Any], until: float, acked: list[str]
-) -> int:
-    errors = 0
-    while time.monotonic() < until:
+    client: httpx.AsyncClient, url: str, body: dict[str, Any], each: int | None, run: Load
+) -> None:
+    sent = 0
+    while not run.stop.is_set() and (each is None or sent < each):
+        sent += 1
         try:
             r = await client.post(url + "/v1/consents", json=body)
         except httpx.HTTPError:
-            errors += 1
+            run.note(None)
             await asyncio.sleep(0.05)
             continue
-        if r.status_code == 201:
-            acked.append(r.json()["record_id"])
-        else:
-            errors += 1
-    return errors
+        run.note(r.json()["record_id"] if r.status_code == 201 else None)
 
 
-def load(url: str, body: dict[str, Any], clients: int, seconds: float) -> tuple[list[str], int]:
-    """``clients`` concurrent connections posting for ``seconds``: (acked record ids, failures)."""
+def load(
+    url: str,
+    body: dict[str, Any],
+    clients: int,
+    *,
+    each: int | None = None,
+    run: Load | None = None,
+) -> tuple[list[str], int]:
+    """``clients`` concurrent connections posting ``each`` times (or until ``run.stop``).
 
-    async def main() -> tuple[list[str], int]:
-        acked: list[str] = []
+    The result is (acked record ids, failures). Bounded by count, never by the
+    clock, so a busy machine makes a run slower, not different.
+    """
+    run = run or Load()
+
+    async def main() -> None:
         limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
         async with httpx.AsyncClient(limits=limits, timeout=10) as client:
-            until = time.monotonic() + seconds
-            fails = await asyncio.gather(
-                *(_client(client, url, body, until, acked) for _ in range(clients))
-            )
-        return acked, sum(fails)
+            await asyncio.gather(*(_client(client, url, body, each, run) for _ in range(clients)))
 
-    return asyncio.run(main())
+    asyncio.run(main())
+    return list(run.acked), run.failures

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ from samtycke.declaration import load_declaration
 from samtycke.declaration.fingerprint import fingerprint
 from samtycke.ledger import Ledger, verify_chain
 from tests.server.conftest import write_site
-from tests.server.process import ServeProcess, load
+from tests.server.process import Load, ServeProcess, load
 
 
 def body_for(declaration: Path) -> dict[str, Any]:
@@ -40,35 +39,36 @@ def test_64_clients_on_two_worker_processes_lose_nothing(db_url: str, tmp_path: 
     decl = write_site(tmp_path, "shop", "shop.example")
     server = ServeProcess(decl, db_url, workers=2).start()
     try:
-        acked, failures = load(server.url, body_for(decl), clients=64, seconds=4)
+        acked, failures = load(server.url, body_for(decl), clients=64, each=4)
     finally:
         server.stop()
     assert failures == 0
-    assert len(acked) >= 64  # every client got answers (a real load, even on a busy machine)
+    assert len(acked) == 64 * 4
     assert stored(db_url, acked) == set(acked)
 
 
 def test_kill_9_under_load_keeps_every_acknowledged_consent(db_url: str, tmp_path: Path) -> None:
     decl = write_site(tmp_path, "shop", "shop.example")
     server = ServeProcess(decl, db_url).start()
-    result: dict[str, Any] = {}
-
-    def drive() -> None:
-        result["acked"], result["failures"] = load(
-            server.url, body_for(decl), clients=32, seconds=4
-        )
-
-    loader = threading.Thread(target=drive)
+    run = Load()
+    loader = threading.Thread(
+        target=load, args=(server.url, body_for(decl), 32), kwargs={"run": run}
+    )
     loader.start()
-    time.sleep(2)
-    server.kill()  # mid-load: requests in flight are lost, never half-written
-    loader.join()
-    acked: list[str] = result["acked"]
-    assert len(acked) > 50 and result["failures"] > 0  # it really died under load
+    try:
+        # Killed once it has answered 50 and is still being driven: under load, by count.
+        assert run.wait_for(acked=50), "the server never answered 50 consents"
+        server.kill()  # mid-load: requests in flight are lost, never half-written
+        assert run.wait_for(acked=50, failures=1), "no request failed after kill -9"
+    finally:
+        run.stop.set()
+        loader.join()
+        server.kill()
+    acked = list(run.acked)
     restarted = ServeProcess(decl, db_url).start()
     try:
-        after, failures = load(restarted.url, body_for(decl), clients=4, seconds=0.5)
-        assert failures == 0 and after
+        after, failures = load(restarted.url, body_for(decl), clients=4, each=5)
+        assert failures == 0 and len(after) == 20
     finally:
         restarted.stop()
     assert stored(db_url, acked + after) == set(acked + after)

@@ -16,10 +16,12 @@ to ``INSTALLED_APPS`` for ``{% load samtycke %}``.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from http.cookies import CookieError, Morsel
 from pathlib import Path
 from typing import Any, cast
 
@@ -130,12 +132,15 @@ class ConsentMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         meta = request.META
-        consent = self.enforcer.consent(
+        consent, refused = self.enforcer.read(
             meta.get("HTTP_COOKIE"), meta.get("HTTP_SEC_GPC"), meta.get("HTTP_DNT")
         )
         request.consent = consent  # Django's documented way to hang data on a request
         response = self.get_response(request)
-        self.filter_cookies(response, consent, meta.get("HTTP_HOST"))
+        host = meta.get("HTTP_HOST")
+        self.filter_cookies(response, consent, host)
+        if refused:
+            self.add_deletions(response, self.enforcer.deletions(refused, host, request.path))
         if self.settings.inject and request.method != "HEAD":
             self.insert_script(response, request)
         return response
@@ -143,11 +148,34 @@ class ConsentMiddleware:
     def filter_cookies(
         self, response: HttpResponseBase, consent: EffectiveConsent, host: str | None
     ) -> None:
-        """Drop the refused cookies from ``response.cookies``."""
-        allows = self.enforcer.allows_set_cookie
-        for name, morsel in list(response.cookies.items()):
-            if not allows(morsel.OutputString(), consent, host):
-                del response.cookies[name]
+        """Strip the refused cookies from ``response.cookies`` and a raw ``Set-Cookie`` header.
+
+        A view may bypass ``set_cookie()`` with ``response["Set-Cookie"] = …``
+        (Django sends that header as it is, next to the cookies), so that one
+        is read by the same rules.
+        """
+        outgoing = self.enforcer.outgoing
+        for key, morsel in list(response.cookies.items()):
+            header = morsel.OutputString()
+            sent = outgoing(header, consent, host)
+            if sent is None:
+                del response.cookies[key]
+            elif sent is not header:
+                response.cookies[key] = HeaderMorsel(morsel.key, sent)
+        raw = response.headers.get("Set-Cookie")
+        if raw is not None:
+            sent = outgoing(raw, consent, host)
+            if sent is None:
+                del response.headers["Set-Cookie"]
+            elif sent is not raw:
+                response.headers["Set-Cookie"] = sent
+
+    def add_deletions(self, response: HttpResponseBase, headers: list[str]) -> None:
+        """Add deletion ``Set-Cookie`` values, several per name (keys only need to be unique)."""
+        for i, header in enumerate(headers):
+            name = header.partition("=")[0]
+            # A space cannot be in a name set_cookie() accepts: no clash with the app's keys.
+            response.cookies[f"{name} {i}"] = HeaderMorsel(name, header)
 
     def insert_script(self, response: HttpResponseBase, request: HttpRequest) -> None:
         """Insert the banner script into an HTML response, streamed or not."""
@@ -168,6 +196,27 @@ class ConsentMiddleware:
         response.content = injector.feed(content) + injector.finish()
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))
+
+
+class HeaderMorsel(Morsel[str]):
+    """A cookie whose ``Set-Cookie`` value is already written.
+
+    Django emits one header per entry of ``response.cookies`` from
+    ``OutputString()``; a ready value lets the middleware send the canonical
+    deletions, several for one name (host-only, each parent domain, …).
+    """
+
+    def __init__(self, name: str, header: str) -> None:
+        super().__init__()
+        self.header = header
+        # Key and value for readers such as the test client's cookie jar; a name
+        # Morsel refuses still goes out as written.
+        with contextlib.suppress(CookieError):
+            self.set(name, "", "")
+
+    def OutputString(self, attrs: Container[str] | None = None) -> str:
+        """The ready ``Set-Cookie`` value."""
+        return self.header
 
 
 def _injected(body: Iterator[bytes], injector: HtmlInjector) -> Iterator[bytes]:

@@ -3,7 +3,8 @@
 It reads the consent for each HTTP request, exposes it as
 ``scope["state"]["consent"]`` (``request.state.consent`` in Starlette and
 FastAPI), and wraps ``send`` to strip ``Set-Cookie`` headers the person has not
-agreed to. Optionally it inserts the banner ``<script>`` into HTML responses.
+agreed to and to delete refused cookies the browser still sends. Optionally
+it inserts the banner ``<script>`` into HTML responses.
 """
 
 from __future__ import annotations
@@ -46,42 +47,71 @@ class ConsentMiddleware(EnforcingMiddleware[ASGIApp]):
                 dnt = value.decode("latin-1")
             elif key == b"host":
                 host = value.decode("latin-1")
-        consent = self.enforcer.consent(cookie, gpc, dnt)
+        consent, refused = self.enforcer.read(cookie, gpc, dnt)
         state = scope.get("state")
         # A copy: some servers share one state dict between requests.
         scope["state"] = {**state, "consent": consent} if state else {"consent": consent}
+        extra = (
+            [
+                (b"set-cookie", h.encode("latin-1"))
+                for h in self.enforcer.deletions(refused, host, _path(scope))
+            ]
+            if refused
+            else None
+        )
         if self.banner_src is not None and scope.get("method") != "HEAD":
-            await self.app(scope, receive, _InjectingSend(self, consent, host, send))
+            await self.app(scope, receive, _InjectingSend(self, consent, host, extra, send))
             return
 
         def send_filtered(message: Message) -> Awaitable[None]:
             # Not a coroutine itself: handing back send's awaitable saves a frame per message.
             if message["type"] == "http.response.start":
-                message = self.filtered_start(message, consent, host)
+                message = self.filtered_start(message, consent, host, extra)
             return send(message)
 
         await self.app(scope, receive, send_filtered)
 
     def filtered_start(
-        self, message: Message, consent: EffectiveConsent, host: str | None
+        self,
+        message: Message,
+        consent: EffectiveConsent,
+        host: str | None,
+        extra: Headers | None = None,
     ) -> Message:
-        """The ``http.response.start`` message without the refused ``Set-Cookie`` headers."""
+        """The ``http.response.start`` message as it may go out.
+
+        Refused ``Set-Cookie`` headers are stripped (or, for a deletion, sent
+        in canonical form) and the ``extra`` deletion headers are added.
+        """
         headers = message.get("headers")
         if not headers:
-            return message
+            return {**message, "headers": extra} if extra else message
         if not isinstance(headers, list | tuple):
             headers = list(headers)  # any iterable is allowed; it may be read only once
             message = {**message, "headers": headers}
-        allows = self.enforcer.allows_set_cookie
+        outgoing = self.enforcer.outgoing
         kept: Headers | None = None
         for i, (key, value) in enumerate(headers):
-            if key.lower() == b"set-cookie" and not allows(value.decode("latin-1"), consent, host):
-                if kept is None:
-                    kept = [(k, v) for k, v in headers[:i]]
-                continue
+            if key.lower() == b"set-cookie":
+                text = value.decode("latin-1")
+                sent = outgoing(text, consent, host)
+                if sent is not text:
+                    if kept is None:
+                        kept = [(k, v) for k, v in headers[:i]]
+                    if sent is not None:
+                        kept.append((key, sent.encode("latin-1")))
+                    continue
             if kept is not None:
                 kept.append((key, value))
+        if extra:
+            kept = [*(headers if kept is None else kept), *extra]
         return message if kept is None else {**message, "headers": kept}
+
+
+def _path(scope: Scope) -> str | None:
+    """The request path as the browser sent it (cookie paths match that form)."""
+    raw = scope.get("raw_path")
+    return raw.decode("latin-1") if isinstance(raw, bytes) else scope.get("path")
 
 
 class _InjectingSend:
@@ -97,9 +127,11 @@ class _InjectingSend:
         owner: ConsentMiddleware,
         consent: EffectiveConsent,
         host: str | None,
+        extra: Headers | None,
         send: Send,
     ) -> None:
         self.owner, self.consent, self.host, self.send = owner, consent, host, send
+        self.extra = extra
         self.injector: HtmlInjector | None = None
         self.held: Message | None = None
         self.length = 0
@@ -108,7 +140,9 @@ class _InjectingSend:
     async def __call__(self, message: Message) -> None:
         kind = message["type"]
         if kind == "http.response.start":
-            await self.start(self.owner.filtered_start(message, self.consent, self.host))
+            await self.start(
+                self.owner.filtered_start(message, self.consent, self.host, self.extra)
+            )
         elif kind == "http.response.body" and self.injector is not None:
             await self.body(message, self.injector)
         else:

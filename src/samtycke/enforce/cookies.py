@@ -1,18 +1,16 @@
-"""Just enough cookie parsing for the hot path.
+"""Just enough cookie reading for the hot path.
 
 The request side reads one cookie (``samtycke``) out of the ``Cookie`` header
-without building a dict of every cookie. The response side reads the name of a
-``Set-Cookie`` header, and only when a cookie would be stripped its ``Domain``
-and whether it deletes the cookie (a deletion must always pass: it is how an
-app honours a withdrawal).
+without building a dict of every cookie, and the names of the cookies the
+browser still holds (for server-side deletion). The response side reads only
+the name of a ``Set-Cookie`` header; everything else about a header is read,
+when it matters, by the package's one parser, :mod:`samtycke.setcookie`.
 """
 
 from __future__ import annotations
 
-import time
-from email.utils import parsedate_to_datetime
-
 from samtycke.consent import COOKIE_NAME
+from samtycke.setcookie import WSP
 
 _NEEDLE = COOKIE_NAME + "="
 # A Cookie header longer than this is not read at all: browsers cap a header at
@@ -40,42 +38,26 @@ def consent_cookie_value(header: str | None) -> str | None:
         start = i + 1
 
 
+def cookie_names(header: str | None) -> list[str]:
+    """The names of the cookies in a ``Cookie`` request header, each once, in order."""
+    if not header or len(header) > MAX_COOKIE_HEADER:
+        return []
+    names: dict[str, None] = {}
+    for pair in header.split(";"):
+        name, eq, _ = pair.partition("=")
+        name = name.strip(WSP)
+        if eq and name:
+            names[name] = None
+    return list(names)
+
+
 def set_cookie_name(header: str) -> str:
-    """The cookie name of a ``Set-Cookie`` header value (``""`` when it has none)."""
+    """The cookie name of a ``Set-Cookie`` header value (``""`` when it has none).
+
+    Only spaces and tabs are trimmed, as browsers do: a name padded with any
+    other white space is another cookie to them, so it is another cookie here.
+    """
     name, sep, _ = header.partition("=")
     if not sep or ";" in name:
         return ""
-    return name.strip()
-
-
-def set_cookie_attributes(header: str) -> dict[str, str]:
-    """The attributes of a ``Set-Cookie`` value, lower-cased names (``domain``, ``max-age``…)."""
-    attrs: dict[str, str] = {}
-    for part in header.split(";")[1:]:
-        key, _, val = part.partition("=")
-        attrs[key.strip().lower()] = val.strip()
-    return attrs
-
-
-def set_cookie_domain(attrs: dict[str, str]) -> str | None:
-    """The ``Domain`` attribute without its legacy leading dot, or ``None``."""
-    domain = attrs.get("domain", "").strip().lstrip(".").lower()
-    return domain or None
-
-
-def is_deletion(attrs: dict[str, str], now: float | None = None) -> bool:
-    """True when the header removes the cookie (``Max-Age`` ≤ 0 or ``Expires`` in the past)."""
-    max_age = attrs.get("max-age")
-    if max_age is not None:
-        try:
-            return int(max_age) <= 0
-        except ValueError:
-            return False  # an unreadable Max-Age is ignored by browsers; so here
-    expires = attrs.get("expires")
-    if not expires:
-        return False
-    try:
-        when = parsedate_to_datetime(expires).timestamp()
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return False
-    return when < (time.time() if now is None else now)
+    return name.strip(WSP)

@@ -1,9 +1,9 @@
-"""The decision logic both middlewares share: effective consent and Set-Cookie filtering.
+"""The decision logic every middleware shares: consent, Set-Cookie filtering, deletion.
 
 Everything that depends only on the declaration is computed once, in
 :class:`Enforcer`'s constructor; per request there is a dict lookup for the
-consent cookie (decoded values are memoised) and, per ``Set-Cookie``, a dict
-lookup for its name.
+consent cookie (decoded values are memoised), one for the declared cookies
+the request carries, and, per ``Set-Cookie``, a dict lookup for its name.
 """
 
 from __future__ import annotations
@@ -16,13 +16,9 @@ from pathlib import Path
 
 from samtycke.consent import COOKIE_NAME, decode_consent_cookie
 from samtycke.declaration import Declaration, load_declaration
-from samtycke.enforce.cookies import (
-    consent_cookie_value,
-    is_deletion,
-    set_cookie_attributes,
-    set_cookie_domain,
-    set_cookie_name,
-)
+from samtycke.declaration.models import normalize_domain
+from samtycke.enforce.cookies import consent_cookie_value, cookie_names, set_cookie_name
+from samtycke.enforce.deletion import deletion_headers
 from samtycke.enforce.effective import DNT_CONSENT, GPC_CONSENT, NO_CONSENT, EffectiveConsent
 from samtycke.enforce.rules import (
     LOGGER,
@@ -30,7 +26,9 @@ from samtycke.enforce.rules import (
     CookieRules,
     Undeclared,
     UndeclaredLog,
+    host_name,
 )
+from samtycke.setcookie import attribute_reason, deletion_header, domain_matches, parse_set_cookie
 
 DeclarationSource = Declaration | str | os.PathLike[str]
 _MEMO_LIMIT = 1024
@@ -76,6 +74,8 @@ class Enforcer:
         self._gpc = GPC_CONSENT if site.global_privacy_control != "ignore" else None
         self._dnt = DNT_CONSENT if site.do_not_track != "ignore" else None
         self._memo: dict[str, _Entry | None] = {}
+        self._carried: dict[str, tuple[str, ...]] = {}
+        self._roots = tuple(normalize_domain(d) for d in site.domains)
 
     def consent(
         self,
@@ -88,14 +88,41 @@ class Enforcer:
 
         Never raises for any header values: anything unreadable is no consent.
         """
+        return self.read(cookie_header, gpc, dnt, now)[0]
+
+    def read(
+        self,
+        cookie_header: str | None,
+        gpc: str | None = None,
+        dnt: str | None = None,
+        now: float | None = None,
+    ) -> tuple[EffectiveConsent, tuple[str, ...]]:
+        """The consent in force and the cookies of the request it refuses (to delete).
+
+        The second item names the declared cookies the browser sent that the
+        person refused — by an explicit choice or a privacy signal; with no
+        decision at all nothing is refused yet. It is empty, at the cost of
+        one dict lookup, for a request that carries no such cookie.
+        """
+        consent = self._consent(cookie_header, gpc, dnt, now)
+        if consent.source == "none" or not cookie_header:
+            return consent, ()
+        carried = self._declared_in(cookie_header)
+        if not carried:
+            return consent, ()
+        return consent, tuple(n for n in carried if not self._allows_name(n, consent))
+
+    def _consent(
+        self, cookie_header: str | None, gpc: str | None, dnt: str | None, now: float | None
+    ) -> EffectiveConsent:
         entry = self._entry(cookie_header)
         if entry is not None:
             effective, not_before, not_after = entry
             if not_before <= (time.time() if now is None else now) < not_after:
                 return effective
-        if self._gpc is not None and gpc is not None and gpc.strip() == "1":
+        if self._gpc is not None and is_signal(gpc):
             return self._gpc
-        if self._dnt is not None and dnt is not None and dnt.strip() == "1":
+        if self._dnt is not None and is_signal(dnt):
             return self._dnt
         return NO_CONSENT
 
@@ -126,29 +153,112 @@ class Enforcer:
             self._memo[cookie_header] = entry
         return entry
 
-    def allows_set_cookie(
-        self, header: str, consent: EffectiveConsent, host: str | None = None
-    ) -> bool:
-        """True when a ``Set-Cookie`` header value may reach the browser under ``consent``.
+    def _declared_in(self, cookie_header: str) -> tuple[str, ...]:
+        """The declared cookie names in a Cookie header (but ours), memoised like consent."""
+        try:
+            return self._carried[cookie_header]
+        except KeyError:
+            pass
+        rules = self.rules
+        names = tuple(
+            n for n in cookie_names(cookie_header) if n != COOKIE_NAME and rules.declares(n)
+        )
+        if len(cookie_header) <= _MEMO_KEY_LIMIT:
+            if len(self._carried) >= _MEMO_LIMIT:
+                self._carried.clear()
+            self._carried[cookie_header] = names
+        return names
 
-        The consent cookie itself and necessary cookies always pass, and so
-        does any header that deletes a cookie (that is how apps honour a
-        withdrawal).
+    def _allows_name(self, name: str, consent: EffectiveConsent) -> bool:
+        rule = self.rules.lookup(name)
+        return (
+            rule is None
+            or rule.category == "necessary"
+            or consent.allows_service(rule.service, rule.category)
+        )
+
+    def deletions(
+        self, refused: Iterable[str], host: str | None = None, path: str | None = "/"
+    ) -> list[str]:
+        """``Set-Cookie`` values deleting the ``refused`` cookies of :meth:`read`.
+
+        One per scope such a cookie can have on this request: host-only and
+        each parent of ``host`` inside the declared domains, on ``/`` and the
+        ancestors of ``path``.
+        """
+        hostname = host_name(host)
+        hostname = hostname.lower() if hostname else None
+        out: list[str] = []
+        for name in refused:
+            rule = self.rules.lookup(name, "", host)
+            roots = self._roots + (rule.domains if rule is not None else ())
+            out.extend(deletion_headers(name, hostname, path, roots))
+        return out
+
+    def outgoing(
+        self, header: str, consent: EffectiveConsent, host: str | None = None
+    ) -> str | None:
+        """The ``Set-Cookie`` value to send for ``header`` under ``consent``; ``None`` strips it.
+
+        The consent cookie itself and necessary and consented cookies pass as
+        they are. A refused (or, in ``block`` mode, undeclared) cookie is
+        stripped — unless the header deletes it as Chromium reads it: that is
+        how apps honour a withdrawal, and the deletion then goes out in a form
+        every browser reads as one (the header's own Domain and Path,
+        ``Max-Age=0`` and a 1970 ``Expires``), so no browser that reads the
+        original more strictly than Chromium is left holding the cookie.
         """
         name = set_cookie_name(header)
         if name == COOKIE_NAME:
-            return True
+            return header
         rule = self.rules.lookup(name, header, host)
         if rule is None:
-            attrs = set_cookie_attributes(header)
-            self._log.note(name, self.undeclared, set_cookie_domain(attrs) or host)
-            return self.undeclared != "block" or is_deletion(attrs)
-        if rule.category == "necessary" or consent.allows_service(rule.service, rule.category):
-            return True
-        return is_deletion(set_cookie_attributes(header))
+            self._log.note(name, self.undeclared, header, host)
+            if self.undeclared != "block":
+                return header
+        elif rule.category == "necessary" or consent.allows_service(rule.service, rule.category):
+            return header
+        return _as_deletion(header, host)
+
+    def allows_set_cookie(
+        self, header: str, consent: EffectiveConsent, host: str | None = None
+    ) -> bool:
+        """True when a ``Set-Cookie`` header value may reach the browser (see :meth:`outgoing`)."""
+        return self.outgoing(header, consent, host) is not None
 
     def filter_set_cookies(
         self, headers: Iterable[str], consent: EffectiveConsent, host: str | None = None
     ) -> list[str]:
-        """The ``Set-Cookie`` values of ``headers`` that may pass, in order."""
-        return [h for h in headers if self.allows_set_cookie(h, consent, host)]
+        """The ``Set-Cookie`` values to send for ``headers``, in order (see :meth:`outgoing`)."""
+        out = []
+        for header in headers:
+            sent = self.outgoing(header, consent, host)
+            if sent is not None:
+                out.append(sent)
+        return out
+
+
+def is_signal(value: str | None) -> bool:
+    """True for a ``Sec-GPC``/``DNT`` header that says ``1`` and nothing else.
+
+    Only HTTP's optional white space (spaces, tabs) around it is allowed —
+    not ``\xa0`` or ``\x85``, which Python's ``str.strip()`` would also remove.
+    """
+    return value is not None and value.strip(" \t") == "1"
+
+
+def _as_deletion(header: str, host: str | None) -> str | None:
+    """The canonical form of a header Chromium reads as a deletion, else ``None``."""
+    cookie = parse_set_cookie(header)
+    if not cookie.deletes or attribute_reason(cookie) is not None:
+        return None
+    hostname = host_name(host)
+    if hostname and not domain_matches(cookie.domain, hostname.lower()):
+        return None  # refused by the browser: it deletes nothing
+    return deletion_header(
+        cookie.name,
+        cookie.domain,
+        cookie.path,
+        secure=cookie.secure,
+        partitioned=cookie.partitioned,
+    )

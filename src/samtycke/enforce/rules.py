@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from samtycke.declaration.models import Cookie, Declaration, domains_related
+from samtycke.declaration.models import Cookie, Declaration, domains_related, normalize_domain
 from samtycke.declaration.patterns import compile_pattern
-from samtycke.enforce.cookies import set_cookie_attributes, set_cookie_domain
+from samtycke.setcookie import parse_set_cookie
 
 Undeclared = Literal["block", "allow", "report"]
 UNDECLARED_MODES: tuple[Undeclared, ...] = ("block", "allow", "report")
@@ -25,10 +25,11 @@ _LOGGED_LIMIT = 4096
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """What the declaration says about one cookie name: its category and service."""
+    """What the declaration says about one cookie name: category, service, declared domains."""
 
     category: str
     service: str | None
+    domains: tuple[str, ...] = ()
 
 
 class CookieRules:
@@ -59,18 +60,22 @@ class CookieRules:
         if not candidates:
             rule = None
         elif len({(c.category, c.service) for c in candidates}) == 1:
-            rule = Rule(candidates[0].category, candidates[0].service)
+            rule = Rule(candidates[0].category, candidates[0].service, _domains(candidates))
         else:
             # The same name declared for several domains with different
             # categories: the domain decides, so this answer is not memoised.
-            domain = set_cookie_domain(set_cookie_attributes(header)) or host_name(host)
+            domain = (parse_set_cookie(header).domain if header else None) or host_name(host)
             related = [c for c in candidates if domain and domains_related(c.domain, domain)]
             best = (related or candidates)[0]
-            return Rule(best.category, best.service)
+            return Rule(best.category, best.service, _domains(related or candidates))
         if len(self._memo) >= _MEMO_LIMIT:
             self._memo.clear()
         self._memo[name] = rule
         return rule
+
+    def declares(self, name: str) -> bool:
+        """True when ``name`` is a declared cookie; not memoised (visitors choose these names)."""
+        return name in self._exact or any(rx.fullmatch(name) for rx, _ in self._patterns)
 
     def _candidates(self, name: str) -> list[Cookie]:
         exact = self._exact.get(name)
@@ -88,11 +93,15 @@ class UndeclaredLog:
         self._seen: set[str] = set()
         self._logger = logger
 
-    def note(self, name: str, mode: Undeclared, domain: str | None) -> None:
-        """Log ``name`` the first time it is seen (``allow`` mode stays silent)."""
+    def note(self, name: str, mode: Undeclared, header: str, host: str | None) -> None:
+        """Log ``name`` the first time it is seen (``allow`` mode stays silent).
+
+        The header is parsed (for its ``Domain``) only then, not on every response.
+        """
         if mode == "allow" or name in self._seen or len(self._seen) >= _LOGGED_LIMIT:
             return
         self._seen.add(name)
+        domain = parse_set_cookie(header).domain or host
         what = "blocked" if mode == "block" else "let through (report mode)"
         self._logger.warning(
             "undeclared cookie %r %s; to declare it add to %s:\n%s",
@@ -101,6 +110,10 @@ class UndeclaredLog:
             self._file,
             declaration_snippet(name, host_name(domain) or self._domain),
         )
+
+
+def _domains(cookies: list[Cookie]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(normalize_domain(c.domain) for c in cookies))
 
 
 def host_name(host: str | None) -> str | None:

@@ -1,10 +1,13 @@
 """``WSGIConsentMiddleware``: the same enforcement for WSGI apps (Flask, Django, …).
 
 The consent is put in ``environ["samtycke.consent"]``; ``start_response`` is
-wrapped to strip refused ``Set-Cookie`` headers. With ``banner_src`` set, HTML
-bodies get the banner ``<script>``; a response with ``Content-Length`` has its
+wrapped to strip refused ``Set-Cookie`` headers and to add deletions of refused
+cookies the browser still sends. With ``banner_src`` set, HTML bodies get the
+banner ``<script>``; a response with ``Content-Length`` has its
 ``start_response`` deferred until the tag is placed so the length stays right
-(PEP 3333 allows that: headers go out with the first body bytes).
+(PEP 3333 allows that: headers go out with the first body bytes). An app may
+call ``start_response`` late, from inside its body iterable, as PEP 3333 also
+allows: the body is then wrapped before anything is known about it.
 """
 
 from __future__ import annotations
@@ -29,33 +32,58 @@ class WSGIConsentMiddleware(EnforcingMiddleware[WSGIApp]):
     """Enforce the declaration's consent rules on a WSGI app (same options as the ASGI one)."""
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        consent = self.enforcer.consent(
+        consent, refused = self.enforcer.read(
             environ.get("HTTP_COOKIE"), environ.get("HTTP_SEC_GPC"), environ.get("HTTP_DNT")
         )
         environ[ENVIRON_KEY] = consent
         host: str | None = environ.get("HTTP_HOST")
+        extra = (
+            [("Set-Cookie", h) for h in self.enforcer.deletions(refused, host, _path(environ))]
+            if refused
+            else None
+        )
         if self.banner_src is not None and environ.get("REQUEST_METHOD") != "HEAD":
-            return _InjectingResponse(self, consent, host, start_response).run(environ)
+            return _InjectingResponse(self, consent, host, extra, start_response).run(environ)
 
         def start_filtered(status: str, headers: Headers, exc_info: ExcInfo = None) -> Write:
-            return start_response(status, self.filter_headers(headers, consent, host), exc_info)
+            headers = self.filter_headers(headers, consent, host, extra)
+            return start_response(status, headers, exc_info)
 
         return self.app(environ, start_filtered)
 
     def filter_headers(
-        self, headers: Headers, consent: EffectiveConsent, host: str | None
+        self,
+        headers: Headers,
+        consent: EffectiveConsent,
+        host: str | None,
+        extra: Headers | None = None,
     ) -> Headers:
-        """``headers`` without the refused ``Set-Cookie`` ones (the same list when none is)."""
-        allows = self.enforcer.allows_set_cookie
+        """``headers`` as they may go out (the same list when nothing changes).
+
+        Refused ``Set-Cookie`` headers are stripped (or, for a deletion, sent
+        in canonical form) and the ``extra`` deletion headers are added.
+        """
+        outgoing = self.enforcer.outgoing
         kept: Headers | None = None
         for i, (key, value) in enumerate(headers):
-            if key.lower() == "set-cookie" and not allows(value, consent, host):
-                if kept is None:
-                    kept = list(headers[:i])
-                continue
+            if key.lower() == "set-cookie":
+                sent = outgoing(value, consent, host)
+                if sent is not value:
+                    if kept is None:
+                        kept = list(headers[:i])
+                    if sent is not None:
+                        kept.append((key, sent))
+                    continue
             if kept is not None:
                 kept.append((key, value))
+        if extra:
+            kept = [*(headers if kept is None else kept), *extra]
         return headers if kept is None else kept
+
+
+def _path(environ: dict[str, Any]) -> str:
+    """The request path (cookie paths are matched against it)."""
+    return str(environ.get("SCRIPT_NAME", "")) + str(environ.get("PATH_INFO", ""))
 
 
 class _InjectingResponse:
@@ -66,23 +94,28 @@ class _InjectingResponse:
         owner: WSGIConsentMiddleware,
         consent: EffectiveConsent,
         host: str | None,
+        extra: Headers | None,
         start_response: StartResponse,
     ) -> None:
-        self.owner, self.consent, self.host = owner, consent, host
+        self.owner, self.consent, self.host, self.extra = owner, consent, host, extra
         self.start_response = start_response
         self.injector: HtmlInjector | None = None
         self.held: tuple[str, Headers, ExcInfo] | None = None
         self.length: int | None = None
         self.write: Write | None = None
+        self.started = False
 
     def run(self, environ: dict[str, Any]) -> Iterable[bytes]:
         result = self.owner.app(environ, self.start)
-        if self.injector is None:
-            return result
-        return self.body(result, self.injector)
+        if self.started and self.injector is None:
+            return result  # not HTML: passed through untouched
+        # Started with HTML, or not started yet: an app may call start_response
+        # from inside its iterable (PEP 3333), so the body decides as it goes.
+        return self.body(result)
 
     def start(self, status: str, headers: Headers, exc_info: ExcInfo = None) -> Write:
-        headers = self.owner.filter_headers(headers, self.consent, self.host)
+        self.started = True
+        headers = self.owner.filter_headers(headers, self.consent, self.host, self.extra)
         found: dict[str, list[str]] = {}
         for key, value in headers:
             found.setdefault(key.lower(), []).append(value)
@@ -116,10 +149,14 @@ class _InjectingResponse:
         if self.write is not None:
             self.write(self.injector.feed(data))
 
-    def body(self, result: Iterable[bytes], injector: HtmlInjector) -> Iterator[bytes]:
+    def body(self, result: Iterable[bytes]) -> Iterator[bytes]:
         buffer = b""
         try:
             for chunk in result:
+                injector = self.injector
+                if injector is None:
+                    yield chunk  # not HTML (or start_response still to come)
+                    continue
                 out = injector.feed(chunk)
                 if self.held is None:
                     yield out
@@ -133,9 +170,11 @@ class _InjectingResponse:
                         self.release(len(injector.tag) if injector.injected else 0)
                         yield buffer
                         buffer = b""
-            buffer += injector.finish()
-            self.release(len(injector.tag) if injector.injected else 0)
-            yield buffer
+            injector = self.injector
+            if injector is not None:
+                buffer += injector.finish()
+                self.release(len(injector.tag) if injector.injected else 0)
+                yield buffer
         finally:
             close = getattr(result, "close", None)
             if close is not None:

@@ -1,13 +1,14 @@
 """The proof-of-consent ledger: hash-chained records in SQLite or PostgreSQL.
 
-``Ledger(url)`` opens (and migrates) a database; ``append`` chains decisions
-in one transaction; ``verify_chain`` checks every link; ``purge`` removes whole
-old days and leaves a checkpoint; ``export_records`` and ``daily_stats`` read
-it back.
+``Ledger(url)`` opens a database (``migrate=True`` brings its schema up to
+date); ``append_each`` chains decisions in one transaction; ``verify_chain``
+checks every link over one snapshot; ``purge`` removes whole old days as a
+chained entry; ``export_records`` and ``daily_stats`` read it back.
 """
 
 from samtycke.ledger.chain import BrokenChain, Verified, record_hash_ok, verify_chain
 from samtycke.ledger.export import FORMATS, export_records
+from samtycke.ledger.purge_entry import PurgeEntry
 from samtycke.ledger.records import (
     GENESIS_HASH,
     Decision,
@@ -19,19 +20,21 @@ from samtycke.ledger.records import (
 )
 from samtycke.ledger.retention import Purged, purge
 from samtycke.ledger.stats import DayStats, daily_stats
-from samtycke.ledger.store import ChainHead, Checkpoint, Ledger, Snapshot
+from samtycke.ledger.store import Ledger, RefusedDecision
+from samtycke.ledger.view import ChainHead, Snapshot
 
 __all__ = [
     "FORMATS",
     "GENESIS_HASH",
     "BrokenChain",
     "ChainHead",
-    "Checkpoint",
     "DayStats",
     "Decision",
     "Ledger",
+    "PurgeEntry",
     "Purged",
     "Record",
+    "RefusedDecision",
     "Snapshot",
     "Verified",
     "canonical_record",

@@ -1,30 +1,44 @@
-"""Verifying the hash chain: every record, the links, the head, the snapshots.
+"""Verifying the chain over one consistent snapshot: every row inside it or named.
 
-Walking the records in ``seq`` order from the latest purge checkpoint (or the
-genesis hash), each record must
+Walking the entries (records and purge entries) in ``seq`` order from the
+latest purge's cut (or the genesis hash), each entry must
 
 1. sit at the next sequence number (a gap means deleted rows),
-2. name the previous record's hash as ``prev_hash`` (else rows were inserted
-   or reordered), and
-3. hash to its stored ``hash`` (else a field was altered).
+2. name the previous entry's hash as ``prev_hash`` (else rows were inserted
+   or reordered),
+3. hash to its stored ``hash`` over exactly the stored values (else a field
+   was altered or its type confused), and
+4. be no older than the entry before it and not dated in the future.
 
-The last record must be the chain head. Every fingerprint a record names must
-have a snapshot whose content hashes to that fingerprint.
+The last entry must be the chain head, time included. Rows outside the walked
+range are named: ``seq`` ≤ 0, before the latest cut, beyond the head, a seq
+used twice, a record id stored twice, a purge checkpoint of samtycke 0.1 (its
+cut cannot be checked). Every purge entry's cut is checked (whole days, older
+than its retention). Every snapshot must hash to its fingerprint and say the
+site and revision its columns say; snapshots no record refers to are listed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from samtycke.errors import ChainError
-from samtycke.ledger.records import GENESIS_HASH, Record, canonical_record, link_hash
-from samtycke.ledger.store import ChainHead, Checkpoint, Ledger
+from samtycke.ledger.purge_entry import PurgeEntry, decode_purge
+from samtycke.ledger.records import GENESIS_HASH, Record, link_hash
+from samtycke.ledger.rows import MalformedRow
+from samtycke.ledger.store import Ledger, now_us
+from samtycke.ledger.view import ChainHead, View
+
+DAY_US = 86_400 * 1_000_000
+FUTURE_SLACK_US = 300 * 1_000_000  # clock skew tolerated between a replica and the verifier
 
 
 class BrokenChain(ChainError):
-    """The chain does not verify; ``seq`` and ``record_id`` name the first bad record."""
+    """The chain does not verify; ``seq`` and ``record_id`` name the first bad entry."""
 
     def __init__(self, message: str, seq: int | None = None, record_id: str | None = None):
         self.seq = seq
@@ -39,61 +53,163 @@ class Verified:
     records: int
     first_seq: int | None
     head: ChainHead
-    checkpoint: Checkpoint | None
+    purge: PurgeEntry | None
     snapshots: int
+    unreferenced: list[str] = field(default_factory=list)
 
 
 def record_hash_ok(record: Record) -> bool:
     """True when the record's stored hash is the hash of its content and prev_hash."""
-    canonical = canonical_record(record.seq, record.recorded_us, record.decision)
-    return link_hash(record.prev_hash, canonical) == record.hash
+    return link_hash(record.prev_hash, record.canonical()) == record.hash
 
 
 def _name(rec: Record) -> str:
     return f"record {rec.seq} (id {rec.decision.record_id})"
 
 
-def verify_chain(ledger: Ledger) -> Verified:
-    """Verify the whole ledger; raises BrokenChain naming the first bad record."""
-    checkpoints = ledger.checkpoints()
-    cp = checkpoints[-1] if checkpoints else None
-    start_seq, prev = (cp.seq, cp.hash) if cp else (0, GENESIS_HASH)
-    if cp is not None:
-        early = next(ledger.iter_records(batch=1), None)
-        if early is not None and early.seq <= cp.seq:
+def verify_chain(
+    ledger: Ledger,
+    *,
+    at_us: int | None = None,
+    also: Callable[[View, Verified], None] | None = None,
+) -> Verified:
+    """Verify the whole ledger in one snapshot; raises BrokenChain naming the first bad entry.
+
+    ``also`` runs further checks (anchors) inside the same snapshot.
+    """
+    with ledger.reading() as view:
+        try:
+            result = verify_view(view, now_us() if at_us is None else at_us)
+            if also is not None:
+                also(view, result)
+        except MalformedRow as exc:
+            raise BrokenChain(str(exc), exc.seq) from None
+        return result
+
+
+def verify_view(view: View, now: int) -> Verified:
+    """The checks of :func:`verify_chain` over an open view."""
+    head = view.head()
+    for seq in view.legacy_checkpoints():
+        raise BrokenChain(
+            f"purge checkpoint at seq {seq} lies outside the chain (written by samtycke 0.1): "
+            "its cut cannot be checked",
+            seq,
+        )
+    purges = {e.seq: e for e in (decode_purge(r) for r in view.purges())}
+    latest = max(purges.values(), key=lambda e: e.through_seq) if purges else None
+    start = latest.through_seq if latest else 0
+    prev = latest.through_hash if latest else GENESIS_HASH
+    prev_us = latest.through_us if latest else 0
+    _outside(view, start, purges)
+    snapshots = _snapshots(view)
+    expected, count, first = start + 1, 0, None
+    entries = view.records(start)
+    rec = next(entries, None)
+    while rec is not None or expected in purges:
+        entry = purges.get(expected)
+        if entry is not None:
+            if rec is not None and rec.seq == expected:
+                raise BrokenChain(f"seq {expected} is used by a record and a purge entry", expected)
+            _check_purge(entry, prev, prev_us, now)
+            prev, prev_us, expected = entry.hash, entry.recorded_us, expected + 1
+            continue
+        assert rec is not None
+        if rec.seq > head.seq and rec.seq == expected:
             raise BrokenChain(
-                f"{_name(early)} lies before the purge checkpoint at seq {cp.seq} "
-                "(inserted after the purge)",
-                early.seq,
-                early.decision.record_id,
+                f"{_name(rec)} lies beyond the chain head (seq {head.seq}): "
+                "inserted outside the chain",
+                rec.seq,
+                rec.decision.record_id,
             )
-    head = ledger.head()
-    snapshots = {s.fingerprint: s for s in ledger.snapshots()}
-    for fp, snap in snapshots.items():
-        if hashlib.sha256(snap.content.encode()).hexdigest() != fp:
-            raise BrokenChain(f"snapshot {fp}: its content does not hash to its fingerprint")
-    expected, count, first = start_seq + 1, 0, None
-    for rec in ledger.iter_records(after_seq=start_seq):
-        _check_record(rec, expected, prev, snapshots.keys())
+        _check_record(rec, expected, prev, prev_us, now, snapshots.keys())
+        if latest is not None and count == 0 and rec.recorded_us < latest.cutoff_us:
+            raise BrokenChain(
+                f"{_name(rec)} is older than the purge cutoff {latest.cutoff_us} µs but was "
+                "kept: the purge did not cut at whole days",
+                rec.seq,
+            )
         first = rec.seq if first is None else first
-        prev, expected, count = rec.hash, rec.seq + 1, count + 1
-    last_seq = expected - 1
-    if head.seq > last_seq:
+        prev, prev_us, expected, count = rec.hash, rec.recorded_us, rec.seq + 1, count + 1
+        rec = next(entries, None)
+    last = expected - 1
+    if head.seq > last:
         raise BrokenChain(
-            f"record {last_seq + 1} is missing: the chain ends at seq {last_seq} "
+            f"record {last + 1} is missing: the chain ends at seq {last} "
             f"but its head says {head.seq} (records were deleted)",
-            last_seq + 1,
+            last + 1,
         )
-    if head.seq < last_seq or head.hash != prev:
+    if head.seq < last or head.hash != prev:
         raise BrokenChain(
-            f"record {last_seq}: does not match the chain head (seq {head.seq}); "
+            f"record {last}: does not match the chain head (seq {head.seq}); "
             "the end of the chain was rewritten",
-            last_seq,
+            last,
         )
-    return Verified(count, first, head, cp, len(snapshots))
+    if last > 0 and head.recorded_us != prev_us:
+        raise BrokenChain(
+            f"the chain head's time ({head.recorded_us} µs) is not the time of its last "
+            f"entry, seq {last} ({prev_us} µs): the head was altered",
+            last,
+        )
+    referenced = view.referenced_fingerprints()
+    unreferenced = sorted(set(snapshots) - referenced)
+    return Verified(count, first, head, latest, len(snapshots), unreferenced)
 
 
-def _check_record(rec: Record, expected: int, prev: str, fingerprints: AbstractSet[str]) -> None:
+def _outside(view: View, start: int, purges: dict[int, PurgeEntry]) -> None:
+    for seq, rid in view.rows(
+        "SELECT seq, record_id FROM consent_records WHERE seq <= ? ORDER BY seq LIMIT 1",
+        (start,),
+    ):
+        where = "seq ≤ 0" if seq <= 0 else f"before the purge cut at seq {start}"
+        raise BrokenChain(
+            f"record {seq} (id {rid}) lies outside the chain ({where}): inserted", seq, rid
+        )
+    for seq in purges:
+        if seq <= start:
+            raise BrokenChain(f"purge entry {seq} lies before the purge cut at seq {start}", seq)
+    for rid, n in view.rows(
+        "SELECT record_id, COUNT(*) FROM consent_records GROUP BY record_id "
+        "HAVING COUNT(*) > 1 LIMIT 1"
+    ):
+        raise BrokenChain(f"record id {rid} is stored {n} times (duplicated rows)", None, rid)
+
+
+def _snapshots(view: View) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for snap in view.snapshots():
+        fp = snap.fingerprint
+        if not isinstance(snap.content, str) or (
+            hashlib.sha256(snap.content.encode()).hexdigest() != fp
+        ):
+            raise BrokenChain(f"snapshot {fp}: its content does not hash to its fingerprint")
+        try:
+            site = json.loads(snap.content).get("site", {})
+        except (ValueError, AttributeError):
+            site = {}
+        if isinstance(site, dict) and "id" in site and site.get("id") != snap.site:
+            raise BrokenChain(
+                f"snapshot {fp}: its site column says {snap.site!r}, its content {site['id']!r}"
+            )
+        if isinstance(site, dict) and "revision" in site and site["revision"] != snap.revision:
+            raise BrokenChain(
+                f"snapshot {fp}: its revision column says {snap.revision!r}, "
+                f"its content {site['revision']!r}"
+            )
+        out[fp] = snap.site
+    return out
+
+
+def _check_time(what: str, us: int, prev_us: int, now: int, seq: int) -> None:
+    if us < prev_us:
+        raise BrokenChain(f"{what}: its time runs backwards ({us} µs < {prev_us} µs)", seq)
+    if us > now + FUTURE_SLACK_US:
+        raise BrokenChain(f"{what}: dated in the future ({us} µs, now {now} µs)", seq)
+
+
+def _check_record(
+    rec: Record, expected: int, prev: str, prev_us: int, now: int, fingerprints: AbstractSet[str]
+) -> None:
     rid = rec.decision.record_id
     if rec.seq != expected:
         raise BrokenChain(
@@ -112,9 +228,32 @@ def _check_record(rec: Record, expected: int, prev: str, fingerprints: AbstractS
         raise BrokenChain(
             f"{_name(rec)}: its content does not match its hash (altered)", rec.seq, rid
         )
+    _check_time(_name(rec), rec.recorded_us, prev_us, now, rec.seq)
     if rec.decision.fingerprint not in fingerprints:
         raise BrokenChain(
             f"{_name(rec)}: fingerprint {rec.decision.fingerprint} has no stored snapshot",
             rec.seq,
             rid,
+        )
+
+
+def _check_purge(entry: PurgeEntry, prev: str, prev_us: int, now: int) -> None:
+    what = f"purge entry {entry.seq}"
+    if entry.prev_hash != prev:
+        raise BrokenChain(f"{what}: does not link to entry {entry.seq - 1} (forged)", entry.seq)
+    if not entry.hash_ok():
+        raise BrokenChain(f"{what}: its content does not match its hash (altered)", entry.seq)
+    _check_time(what, entry.recorded_us, prev_us, now, entry.seq)
+    want = (entry.recorded_us // DAY_US - entry.retention_days) * DAY_US
+    if entry.cutoff_us != want or entry.retention_days < 0:
+        raise BrokenChain(
+            f"{what}: its cutoff is not midnight {entry.retention_days} whole days before "
+            "the purge (forged checkpoint)",
+            entry.seq,
+        )
+    if not entry.through_us < entry.cutoff_us or entry.through_seq >= entry.seq:
+        raise BrokenChain(
+            f"{what}: it cut records up to seq {entry.through_seq}, which were not older than "
+            "its cutoff (forged checkpoint)",
+            entry.seq,
         )

@@ -41,7 +41,7 @@ def open_engine(url: str, *, pool_size: int = 5) -> Engine:
     norm = normalize_url(url)
     try:
         parsed = make_url(norm)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:
         raise LedgerError(f"database URL {_redact(url)!r} is malformed ({exc})") from None
     if parsed.get_backend_name() == "sqlite":
         if not parsed.database or parsed.database == ":memory:":
@@ -83,5 +83,5 @@ def _redact(url: str) -> str:
     # Never echo a password back in an error message.
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return url.split("@")[-1]

@@ -22,6 +22,10 @@ FIELDS = (
     "url",
     "ip",
     "user_agent",
+    "decision_id",
+    "refused_services",
+    "source",
+    "format",
     "prev_hash",
     "hash",
 )
@@ -47,6 +51,8 @@ def export_records(
         row = rec.as_dict()
         if writer is not None:
             row["choices"] = json.dumps(row["choices"], separators=(",", ":"))
+            if row["refused_services"] is not None:
+                row["refused_services"] = json.dumps(row["refused_services"], separators=(",", ":"))
             writer.writerow({k: "" if row[k] is None else row[k] for k in FIELDS})
         else:
             out.write(json.dumps(row, separators=(",", ":"), ensure_ascii=False) + "\n")

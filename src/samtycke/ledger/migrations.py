@@ -1,4 +1,9 @@
-"""Schema migrations: named functions, each run in its own transaction and recorded.
+"""Schema migrations: named functions with frozen DDL, each in its own transaction.
+
+Each migration holds the exact SQL it ran when it was written, never the live
+table objects of ``schema.py``: a migration applied in a year must create what
+it created on the day it shipped. Opening a ledger never migrates; ``samtycke
+ledger migrate`` and ``samtycke serve`` (at start) call :func:`migrate`.
 
 Several server processes may start at once against one database, so each
 migration runs under the database's write lock (PostgreSQL advisory lock,
@@ -10,55 +15,110 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from sqlalchemy import Connection, Engine, insert, inspect, select, text
-
-from samtycke.ledger import schema
-from samtycke.ledger.records import GENESIS_HASH
+from sqlalchemy import Connection, Engine, inspect, text
 
 _PG_MIGRATION_LOCK = 7_316_172_001  # arbitrary, constant advisory-lock key
+
+_M001 = (
+    """CREATE TABLE IF NOT EXISTS consent_records (
+        seq BIGINT NOT NULL, record_id VARCHAR(32) NOT NULL, consent_id VARCHAR(32) NOT NULL,
+        site VARCHAR(100) NOT NULL, recorded_us BIGINT NOT NULL, revision INTEGER NOT NULL,
+        fingerprint VARCHAR(64) NOT NULL, language VARCHAR(16) NOT NULL,
+        method VARCHAR(16) NOT NULL, choices TEXT NOT NULL, url TEXT, ip VARCHAR(64),
+        user_agent TEXT, prev_hash VARCHAR(64) NOT NULL, hash VARCHAR(64) NOT NULL,
+        PRIMARY KEY (seq), UNIQUE (record_id))""",
+    "CREATE INDEX IF NOT EXISTS ix_consent_records_recorded_us ON consent_records (recorded_us)",
+    "CREATE INDEX IF NOT EXISTS ix_consent_records_consent_id ON consent_records (consent_id)",
+    """CREATE TABLE IF NOT EXISTS chain_head (
+        id INTEGER NOT NULL, seq BIGINT NOT NULL, hash VARCHAR(64) NOT NULL,
+        recorded_us BIGINT NOT NULL, PRIMARY KEY (id))""",
+    """CREATE TABLE IF NOT EXISTS chain_checkpoints (
+        seq BIGINT NOT NULL, hash VARCHAR(64) NOT NULL, recorded_us BIGINT NOT NULL,
+        purged_us BIGINT NOT NULL, purged_count BIGINT NOT NULL, PRIMARY KEY (seq))""",
+    """CREATE TABLE IF NOT EXISTS declaration_snapshots (
+        fingerprint VARCHAR(64) NOT NULL, site VARCHAR(100) NOT NULL,
+        revision INTEGER NOT NULL, content TEXT NOT NULL, created_us BIGINT NOT NULL,
+        PRIMARY KEY (fingerprint))""",
+    "CREATE INDEX IF NOT EXISTS ix_declaration_snapshots_site ON declaration_snapshots (site)",
+    "INSERT INTO chain_head (id, seq, hash, recorded_us) VALUES (1, 0, '" + "0" * 64 + "', 0)",
+)
+
+_M002 = ("CREATE INDEX IF NOT EXISTS ix_records_site_time ON consent_records (site, recorded_us)",)
+
+_M003 = (
+    "ALTER TABLE consent_records ADD COLUMN format INTEGER NOT NULL DEFAULT 1",
+    "ALTER TABLE consent_records ADD COLUMN decision_id VARCHAR(32)",
+    "ALTER TABLE consent_records ADD COLUMN refused_services TEXT",
+    "ALTER TABLE consent_records ADD COLUMN source VARCHAR(16)",
+    # NULLs are distinct in both databases: format 1 rows never collide.
+    "CREATE UNIQUE INDEX IF NOT EXISTS ux_records_site_decision "
+    "ON consent_records (site, decision_id)",
+    """CREATE TABLE IF NOT EXISTS chain_purges (
+        seq BIGINT NOT NULL, recorded_us BIGINT NOT NULL, through_seq BIGINT NOT NULL,
+        through_hash VARCHAR(64) NOT NULL, through_us BIGINT NOT NULL,
+        cutoff_us BIGINT NOT NULL, retention_days INTEGER NOT NULL,
+        purged_count BIGINT NOT NULL, frontier TEXT NOT NULL,
+        prev_hash VARCHAR(64) NOT NULL, hash VARCHAR(64) NOT NULL, PRIMARY KEY (seq))""",
+    """CREATE TABLE IF NOT EXISTS merkle_blocks (
+        block BIGINT NOT NULL, hash VARCHAR(64) NOT NULL, PRIMARY KEY (block))""",
+)
+
+
+def _run(statements: tuple[str, ...]) -> Callable[[Connection], None]:
+    def apply(conn: Connection) -> None:
+        for statement in statements:
+            conn.execute(text(statement))
+
+    return apply
 
 
 def m001_initial(conn: Connection) -> None:
     """The records, chain head, checkpoints and snapshot tables."""
-    for table in (schema.records, schema.chain_head, schema.checkpoints, schema.snapshots):
-        table.create(conn, checkfirst=True)
-    conn.execute(insert(schema.chain_head).values(id=1, seq=0, hash=GENESIS_HASH, recorded_us=0))
+    _run(_M001)(conn)
 
 
 def m002_site_time_index(conn: Connection) -> None:
     """Stats and per-site exports read by site and time."""
-    conn.execute(
-        text(
-            "CREATE INDEX IF NOT EXISTS ix_records_site_time ON consent_records (site, recorded_us)"
-        )
-    )
+    _run(_M002)(conn)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [m001_initial, m002_site_time_index]
+def m003_record_format_2(conn: Connection) -> None:
+    """Decision ids (unique per site), per-service choices, source; chained purges; Merkle."""
+    _run(_M003)(conn)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    m001_initial,
+    m002_site_time_index,
+    m003_record_format_2,
+]
+MIGRATION_NAMES = tuple(m.__name__ for m in MIGRATIONS)
 
 
 def migrate(engine: Engine) -> list[str]:
     """Apply every migration not yet recorded; returns the names applied now."""
     with engine.connect().execution_options(samtycke_lock=True) as conn, conn.begin():
         _lock(conn)
-        schema.schema_migrations.create(conn, checkfirst=True)
+        conn.execute(
+            text(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                "name VARCHAR(100) NOT NULL, applied_us BIGINT NOT NULL, PRIMARY KEY (name))"
+            )
+        )
     applied: list[str] = []
     for migration in MIGRATIONS:
         name = migration.__name__
         with engine.connect().execution_options(samtycke_lock=True) as conn, conn.begin():
             _lock(conn)
             done = conn.execute(
-                select(schema.schema_migrations.c.name).where(
-                    schema.schema_migrations.c.name == name
-                )
+                text("SELECT name FROM schema_migrations WHERE name = :n"), {"n": name}
             ).first()
             if done is not None:
                 continue
             migration(conn)
             conn.execute(
-                insert(schema.schema_migrations).values(
-                    name=name, applied_us=int(time.time() * 1_000_000)
-                )
+                text("INSERT INTO schema_migrations (name, applied_us) VALUES (:n, :t)"),
+                {"n": name, "t": time.time_ns() // 1000},
             )
             applied.append(name)
     return applied
@@ -69,8 +129,14 @@ def applied_migrations(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         if not inspect(conn).has_table("schema_migrations"):
             return []
-        rows = conn.execute(select(schema.schema_migrations.c.name)).scalars()
+        rows = conn.execute(text("SELECT name FROM schema_migrations")).scalars()
         return sorted(rows)
+
+
+def pending_migrations(engine: Engine) -> list[str]:
+    """The migrations this version knows that the database has not recorded."""
+    done = set(applied_migrations(engine))
+    return [name for name in MIGRATION_NAMES if name not in done]
 
 
 def _lock(conn: Connection) -> None:

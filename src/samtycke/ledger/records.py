@@ -18,7 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 GENESIS_HASH = "0" * 64
-RECORD_FORMAT = 1  # bump when the canonical form itself changes
+# Format 2 hashes the decision id, refused services and source too, and hashes
+# the stored values as they are (format 1 hashed ``bool(v)`` of each choice).
+RECORD_FORMAT = 2
+FORMATS = (1, 2)
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class Record:
     prev_hash: str
     hash: str
     decision: Decision
+    format: int = RECORD_FORMAT
 
     @property
     def recorded_at(self) -> str:
@@ -76,9 +80,17 @@ class Record:
             "url": d.url,
             "ip": d.ip,
             "user_agent": d.user_agent,
+            "decision_id": d.decision_id,
+            "refused_services": list(d.refused_services) if self.format >= 2 else None,
+            "source": d.source if self.format >= 2 else None,
+            "format": self.format,
             "prev_hash": self.prev_hash,
             "hash": self.hash,
         }
+
+    def canonical(self) -> bytes:
+        """The exact bytes this record's hash covers."""
+        return canonical_record(self.seq, self.recorded_us, self.decision, self.format)
 
 
 @functools.lru_cache(maxsize=4096)  # a batch shares one time; strftime is slow
@@ -88,11 +100,17 @@ def format_us(us: int) -> str:
     return stamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def canonical_record(seq: int, recorded_us: int, decision: Decision) -> bytes:
-    """The bytes hashed for a record: sorted-key JSON of every proof field."""
+def canonical_record(
+    seq: int, recorded_us: int, decision: Decision, fmt: int = RECORD_FORMAT
+) -> bytes:
+    """The bytes hashed for a record: sorted-key JSON of every proof field.
+
+    Values go in as they are: a choice stored as the string ``"false"`` hashes
+    differently from ``false``, so a type-confused row cannot verify.
+    """
     d = decision
-    content = {
-        "format": RECORD_FORMAT,
+    content: dict[str, Any] = {
+        "format": fmt,
         "seq": seq,
         "record_id": d.record_id,
         "consent_id": d.consent_id,
@@ -102,11 +120,15 @@ def canonical_record(seq: int, recorded_us: int, decision: Decision) -> bytes:
         "fingerprint": d.fingerprint,
         "language": d.language,
         "method": d.method,
-        "choices": {k: bool(v) for k, v in d.choices.items()},
+        "choices": dict(d.choices),
         "url": d.url,
         "ip": d.ip,
         "user_agent": d.user_agent,
     }
+    if fmt >= 2:
+        content["decision_id"] = d.decision_id
+        content["refused_services"] = list(d.refused_services)
+        content["source"] = d.source
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
@@ -121,6 +143,11 @@ def seal(seq: int, recorded_us: int, prev_hash: str, decision: Decision) -> Reco
     return Record(seq, recorded_us, prev_hash, digest, decision)
 
 
+def compact_json(value: object) -> str:
+    """JSON as stored in the ledger's text columns: sorted keys, no spaces."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
 def choices_json(choices: Mapping[str, bool]) -> str:
     """Choices as stored in the database: compact sorted JSON."""
-    return json.dumps({k: bool(v) for k, v in sorted(choices.items())}, separators=(",", ":"))
+    return compact_json(dict(choices))

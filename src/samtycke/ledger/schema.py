@@ -1,7 +1,9 @@
-"""The ledger's tables (SQLAlchemy Core), shared by SQLite and PostgreSQL.
+"""The ledger's tables as the running code queries them (SQLAlchemy Core).
 
-Times are integers (microseconds since 1970, UTC) so the hashed ISO text can be
-rebuilt exactly on every database. Hashes are 64 hex digits.
+These objects describe the *current* schema for queries only; migrations never
+create tables from them (each migration keeps its own frozen DDL, see
+``migrations.py``). Times are integers (microseconds since 1970, UTC) so the
+hashed ISO text can be rebuilt exactly on every database. Hashes are 64 hex.
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ records = Table(
     Column("user_agent", Text),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    # Record format 2 (NULL in format 1 rows, which did not record them).
+    Column("format", Integer, nullable=False),
+    Column("decision_id", String(32)),
+    Column("refused_services", Text),
+    Column("source", String(16)),
 )
 
 # One row (id = 1): the end of the chain. Appends lock it, so every writer in
@@ -48,8 +55,8 @@ chain_head = Table(
     Column("recorded_us", BigInteger, nullable=False),
 )
 
-# Left behind by a purge: the last purged record's place and hash, so the chain
-# still verifies from the first kept record.
+# Left behind by a purge of samtycke 0.1: outside the chain, so its cut cannot
+# be checked; verify names any such row.
 checkpoints = Table(
     "chain_checkpoints",
     metadata,
@@ -58,6 +65,33 @@ checkpoints = Table(
     Column("recorded_us", BigInteger, nullable=False),
     Column("purged_us", BigInteger, nullable=False),
     Column("purged_count", BigInteger, nullable=False),
+)
+
+# A purge is a chained entry of its own at the next seq: what was cut, where
+# and why (the retention), and the Merkle frontier of the purged prefix.
+purges = Table(
+    "chain_purges",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("recorded_us", BigInteger, nullable=False),
+    Column("through_seq", BigInteger, nullable=False),
+    Column("through_hash", String(64), nullable=False),
+    Column("through_us", BigInteger, nullable=False),
+    Column("cutoff_us", BigInteger, nullable=False),
+    Column("retention_days", Integer, nullable=False),
+    Column("purged_count", BigInteger, nullable=False),
+    Column("frontier", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+# Merkle subtree hashes of complete blocks of leaves, a cache any writer may
+# fill; a wrong row only makes a proof fail, never verify.
+merkle_blocks = Table(
+    "merkle_blocks",
+    metadata,
+    Column("block", BigInteger, primary_key=True, autoincrement=False),
+    Column("hash", String(64), nullable=False),
 )
 
 # What a fingerprint stands for: the canonical declaration content, stored once.

@@ -38,6 +38,7 @@ def daily_stats(ledger: Ledger) -> list[DayStats]:
     day = r.c.recorded_us // DAY_US
     query = (
         select(day.label("day"), r.c.site, r.c.method, r.c.choices, func.count().label("n"))
+        .where(r.c.seq > 0)  # rows outside the chain are not decisions
         .group_by(day, r.c.site, r.c.method, r.c.choices)
         .order_by(day, r.c.site)
     )

@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import Connection, func, insert, select
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 from samtycke.errors import LedgerError
 from samtycke.ledger import schema
 from samtycke.ledger.engine import open_engine
-from samtycke.ledger.migrations import applied_migrations, migrate
-from samtycke.ledger.records import Decision, Record, choices_json, seal
+from samtycke.ledger.migrations import migrate, pending_migrations
+from samtycke.ledger.records import Decision, Record, seal
+from samtycke.ledger.rows import RECORD_COLUMNS, decode_record, record_values
+from samtycke.ledger.view import ChainHead, Snapshot, View, read_view, short_error
 
-_R = schema.records
 CHECKPOINT_SECONDS = 1.0
+# A head dated further ahead than this is refused rather than followed: else a
+# forged or skewed head would pin every later record to its time.
+MAX_HEAD_AHEAD_US = 300 * 1_000_000
 
 
 def now_us() -> int:
@@ -30,55 +32,31 @@ def now_us() -> int:
     return time.time_ns() // 1000
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """The canonical declaration content a fingerprint stands for."""
-
-    fingerprint: str
-    site: str
-    revision: int
-    content: str
-
-    def content_data(self) -> dict[str, Any]:
-        """The content parsed from its canonical JSON."""
-        data: dict[str, Any] = json.loads(self.content)
-        return data
-
-
-@dataclass(frozen=True)
-class ChainHead:
-    """The end of the chain: last sequence number, its hash and its time."""
-
-    seq: int
-    hash: str
-    recorded_us: int
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    """Where a purge cut the chain: the last purged record's place and hash."""
-
-    seq: int
-    hash: str
-    recorded_us: int
-    purged_us: int
-    purged_count: int
+class RefusedDecision(LedgerError):
+    """The database refused this one decision (the rest of its batch was stored)."""
 
 
 class Ledger:
-    """A consent ledger in SQLite or PostgreSQL, migrated on open."""
+    """A consent ledger in SQLite or PostgreSQL.
 
-    def __init__(self, url: str, *, pool_size: int = 5, create: bool = True) -> None:
+    Opening never changes the schema: with ``migrate=True`` (``samtycke ledger
+    migrate``, ``samtycke serve``) a missing or older schema is brought up to
+    date; otherwise it must already be current, and a read-only role suffices.
+    """
+
+    def __init__(
+        self, url: str, *, pool_size: int = 5, migrate: bool = False, create: bool = False
+    ) -> None:
         self.url = url
+        self.applied: list[str] = []  # migrations applied by this open
         self.engine = open_engine(url, pool_size=pool_size)
-        if not create:
-            self._require_existing()
         self._thread_lock = threading.Lock()
         self._closing = threading.Event()
         self._checkpointer: threading.Thread | None = None
         db = self.engine.url.database
         self._lock_path = f"{db}.lock" if self.engine.dialect.name == "sqlite" and db else None
         mark = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
+        self._mark = mark
         self._insert_sql = (
             f"INSERT INTO consent_records ({', '.join(RECORD_COLUMNS)}) "
             f"VALUES ({', '.join([mark] * len(RECORD_COLUMNS))})"
@@ -87,29 +65,39 @@ class Ledger:
             f"UPDATE chain_head SET seq = {mark}, hash = {mark}, recorded_us = {mark} WHERE id = 1"
         )
         try:
-            migrate(self.engine)
+            self._open(migrate or create)
+        except LedgerError:
+            self.engine.dispose()
+            raise
         except SQLAlchemyError as exc:
             self.engine.dispose()
-            raise LedgerError(f"cannot open the ledger: {_short(exc)}") from None
+            raise LedgerError(f"cannot open the ledger: {short_error(exc)}") from None
         if self.engine.dialect.name == "sqlite":
             self._checkpointer = threading.Thread(
                 target=self._checkpoint_loop, name="samtycke-checkpoint", daemon=True
             )
             self._checkpointer.start()
 
-    def _require_existing(self) -> None:
+    def _open(self, do_migrate: bool) -> None:
         db = self.engine.url.database
-        if self.engine.dialect.name == "sqlite" and db and not Path(db).is_file():
-            self.engine.dispose()
+        if (
+            self.engine.dialect.name == "sqlite"
+            and db
+            and not do_migrate
+            and not Path(db).is_file()
+        ):
             raise LedgerError(f"no ledger at {db} (the file does not exist)")
-        try:
-            known = applied_migrations(self.engine)
-        except SQLAlchemyError as exc:
-            self.engine.dispose()
-            raise LedgerError(f"cannot open the ledger: {_short(exc)}") from None
-        if not known:
-            self.engine.dispose()
+        if do_migrate:
+            self.applied = migrate(self.engine)
+            return
+        pending = pending_migrations(self.engine)
+        if pending and pending[0] == "m001_initial":
             raise LedgerError("this database holds no samtycke ledger (no schema_migrations)")
+        if pending:
+            raise LedgerError(
+                f"the ledger's schema is older than this samtycke ({', '.join(pending)} "
+                "not applied); run: samtycke ledger migrate --db URL"
+            )
 
     def close(self) -> None:
         """Stop the checkpointer and close every pooled connection."""
@@ -120,14 +108,34 @@ class Ledger:
         self.engine.dispose()
 
     def checkpoint(self) -> None:
-        """Copy SQLite's write-ahead log into the database file (no-op on PostgreSQL)."""
+        """Copy SQLite's write-ahead log into the database file (no-op on PostgreSQL).
+
+        ``TRUNCATE`` waits for readers to move on and then empties the log file,
+        so it stays bounded under sustained writes; ``PASSIVE`` would leave it
+        growing whenever a reader held an old snapshot.
+        """
         if self.engine.dialect.name != "sqlite":
             return
         try:
             with self.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         except SQLAlchemyError:
             pass  # the next round tries again; nothing is lost by waiting
+
+    def wal_bytes(self) -> int:
+        """Size of SQLite's write-ahead log file (0 on PostgreSQL or when absent)."""
+        db = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or not db:
+            return 0
+        wal = Path(f"{db}-wal")
+        return wal.stat().st_size if wal.exists() else 0
+
+    def data_folder(self) -> str | None:
+        """The folder of a SQLite ledger file (None on PostgreSQL)."""
+        db = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or not db:
+            return None
+        return str(Path(db).resolve().parent)
 
     def _checkpoint_loop(self) -> None:
         while not self._closing.wait(CHECKPOINT_SECONDS):
@@ -156,32 +164,106 @@ class Ledger:
         ):
             yield conn
 
-    def append(self, decisions: Sequence[Decision], at_us: int | None = None) -> list[Record]:
-        """Chain and store ``decisions`` in one transaction; returns them as records.
+    def reading(self) -> contextlib.AbstractContextManager[View]:
+        """One consistent snapshot of the ledger for several reads."""
+        return read_view(self.engine)
 
-        When this returns, the records are committed. The chain head row is
-        locked for the transaction so concurrent writers in other processes
-        queue behind it; the time never runs backwards along the chain.
+    def append(self, decisions: Sequence[Decision], at_us: int | None = None) -> list[Record]:
+        """Chain and store ``decisions``; raises the first refusal after storing the rest."""
+        out = self.append_each(decisions, at_us)
+        for item in out:
+            if isinstance(item, LedgerError):
+                raise item
+        return [r for r in out if isinstance(r, Record)]
+
+    def append_each(
+        self, decisions: Sequence[Decision], at_us: int | None = None
+    ) -> list[Record | LedgerError]:
+        """Chain and store ``decisions``; one outcome per decision, in order.
+
+        A decision whose ``decision_id`` the site already stored gets the
+        original record and nothing is written (retries are idempotent, also
+        across processes: the lookup runs under the chain lock, a unique index
+        backs it). A decision the database refuses gets a RefusedDecision and
+        only it fails: the batch is retried with a savepoint per decision.
+        Raises LedgerError when the database cannot be written at all.
         """
         if not decisions:
             return []
         try:
-            with self.writing() as conn:
-                head = lock_head(conn)
-                stamp = max(now_us() if at_us is None else at_us, head.recorded_us)
-                seq, prev = head.seq, head.hash
-                sealed: list[Record] = []
-                for d in decisions:
-                    seq += 1
-                    rec = seal(seq, stamp, prev, d)
-                    prev = rec.hash
-                    sealed.append(rec)
-                # Driver-level SQL: the hot path skips SQLAlchemy's per-row processing.
-                conn.exec_driver_sql(self._insert_sql, [record_values(r) for r in sealed])
-                conn.exec_driver_sql(self._head_sql, (seq, prev, stamp))
+            try:
+                with self.writing() as conn:
+                    return self._append(conn, decisions, at_us, isolate=False)
+            except (IntegrityError, DataError):
+                with self.writing() as conn:
+                    return self._append(conn, decisions, at_us, isolate=True)
+        except LedgerError:
+            raise
         except SQLAlchemyError as exc:
-            raise LedgerError(f"cannot store consent records: {_short(exc)}") from None
-        return sealed
+            raise LedgerError(f"cannot store consent records: {short_error(exc)}") from None
+
+    def _append(
+        self, conn: Connection, decisions: Sequence[Decision], at_us: int | None, isolate: bool
+    ) -> list[Record | LedgerError]:
+        head = lock_head(conn)
+        now = now_us() if at_us is None else at_us
+        if head.recorded_us - now > MAX_HEAD_AHEAD_US:
+            raise LedgerError(
+                f"the chain head is dated {head.recorded_us - now} µs in the future; "
+                "check the clock (or the head was forged) — nothing was stored"
+            )
+        stamp = max(now, head.recorded_us)
+        known = self._stored_decisions(conn, decisions)
+        seq, prev = head.seq, head.hash
+        out: list[Record | LedgerError] = []
+        fresh: list[Record] = []
+        for d in decisions:
+            key = (d.site, d.decision_id)
+            if d.decision_id is not None and key in known:
+                out.append(known[key])
+                continue
+            rec = seal(seq + 1, stamp, prev, d)
+            if isolate:
+                try:
+                    with conn.begin_nested():
+                        conn.exec_driver_sql(self._insert_sql, record_values(rec))
+                except (IntegrityError, DataError) as exc:
+                    out.append(
+                        RefusedDecision(f"the database refused this decision: {short_error(exc)}")
+                    )
+                    continue
+            else:
+                fresh.append(rec)
+            seq, prev = rec.seq, rec.hash
+            if d.decision_id is not None:
+                known[key] = rec
+            out.append(rec)
+        if fresh:
+            # Driver-level SQL: the hot path skips SQLAlchemy's per-row processing.
+            conn.exec_driver_sql(self._insert_sql, [record_values(r) for r in fresh])
+        if seq != head.seq:
+            conn.exec_driver_sql(self._head_sql, (seq, prev, stamp))
+        return out
+
+    def _stored_decisions(
+        self, conn: Connection, decisions: Sequence[Decision]
+    ) -> dict[tuple[str, str | None], Record]:
+        wanted = {(d.site, d.decision_id) for d in decisions if d.decision_id is not None}
+        if not wanted:
+            return {}
+        ids = sorted({did for _, did in wanted if did is not None})
+        marks = ", ".join([self._mark] * len(ids))
+        rows = conn.exec_driver_sql(
+            f"SELECT {', '.join(RECORD_COLUMNS)} FROM consent_records "
+            f"WHERE decision_id IN ({marks})",
+            tuple(ids),
+        ).all()
+        found = (decode_record(tuple(r)) for r in rows)
+        return {
+            (r.decision.site, r.decision.decision_id): r
+            for r in found
+            if (r.decision.site, r.decision.decision_id) in wanted
+        }
 
     def add_snapshot(self, site: str, revision: int, fingerprint: str, content: str) -> bool:
         """Store what ``fingerprint`` stands for, once; True when it was new."""
@@ -201,7 +283,9 @@ class Ledger:
         except IntegrityError:
             return False  # another process stored the same snapshot first
         except SQLAlchemyError as exc:
-            raise LedgerError(f"cannot store the declaration snapshot: {_short(exc)}") from None
+            raise LedgerError(
+                f"cannot store the declaration snapshot: {short_error(exc)}"
+            ) from None
         return True
 
     def snapshot(self, fingerprint: str) -> Snapshot | None:
@@ -216,23 +300,20 @@ class Ledger:
 
     def snapshots(self, site: str | None = None) -> list[Snapshot]:
         """Every stored snapshot (of one site when given), oldest first."""
-        s = schema.snapshots
-        query = select(s.c.fingerprint, s.c.site, s.c.revision, s.c.content).order_by(
-            s.c.created_us, s.c.fingerprint
-        )
-        if site is not None:
-            query = query.where(s.c.site == site)
-        return [Snapshot(r[0], r[1], int(r[2]), r[3]) for r in self._all(query)]
+        with self.reading() as view:
+            every = view.snapshots()
+        return [s for s in every if site is None or s.site == site]
 
     def history(self, consent_id: str) -> list[Record]:
-        """Every record of one consent id, in chain order."""
-        rows = self._all(select(_R).where(_R.c.consent_id == consent_id).order_by(_R.c.seq))
-        return [row_record(r) for r in rows]
+        """Every record of one consent id, in chain order (seq ≥ 1 only)."""
+        with self.reading() as view:
+            return view.records_where("consent_id = ? AND seq > 0", (consent_id,))
 
     def record(self, record_id: str) -> Record | None:
         """One record by its id."""
-        row = self._first(select(_R).where(_R.c.record_id == record_id))
-        return None if row is None else row_record(row)
+        with self.reading() as view:
+            found = view.records_where("record_id = ?", (record_id,))
+        return found[0] if found else None
 
     def iter_records(
         self,
@@ -242,38 +323,23 @@ class Ledger:
         after_seq: int | None = None,
         batch: int = 5000,
     ) -> Iterator[Record]:
-        """Records in chain order, read in keyset pages so memory stays flat."""
-        last = after_seq if after_seq is not None else -1
-        while True:
-            query = select(_R).where(_R.c.seq > last).order_by(_R.c.seq).limit(batch)
-            if since_us is not None:
-                query = query.where(_R.c.recorded_us >= since_us)
-            if until_us is not None:
-                query = query.where(_R.c.recorded_us < until_us)
-            rows = self._all(query)
-            for row in rows:
-                yield row_record(row)
-            if len(rows) < batch:
-                return
-            last = int(rows[-1].seq)
+        """Records in chain order from one snapshot, read in pages so memory stays flat."""
+        with self.reading() as view:
+            for rec in view.records(after_seq or 0, batch):
+                if since_us is not None and rec.recorded_us < since_us:
+                    continue
+                if until_us is not None and rec.recorded_us >= until_us:
+                    continue
+                yield rec
 
     def head(self) -> ChainHead:
         """The end of the chain."""
-        h = schema.chain_head
-        row = self._first(select(h.c.seq, h.c.hash, h.c.recorded_us).where(h.c.id == 1))
-        if row is None:
-            raise LedgerError("the ledger has no chain head row (was it created by samtycke?)")
-        return ChainHead(int(row[0]), row[1], int(row[2]))
-
-    def checkpoints(self) -> list[Checkpoint]:
-        """Every purge checkpoint, in chain order."""
-        c = schema.checkpoints
-        rows = self._all(select(c).order_by(c.c.seq))
-        return [Checkpoint(int(r[0]), r[1], int(r[2]), int(r[3]), int(r[4])) for r in rows]
+        with self.reading() as view:
+            return view.head()
 
     def count(self) -> int:
         """How many records are stored."""
-        row = self._first(select(func.count()).select_from(_R))
+        row = self._first(select(func.count()).select_from(schema.records))
         return int(row[0]) if row is not None else 0
 
     def ping(self) -> None:
@@ -285,14 +351,7 @@ class Ledger:
             with self.engine.connect() as conn:
                 return conn.execute(query).first()
         except SQLAlchemyError as exc:
-            raise LedgerError(f"cannot read the ledger: {_short(exc)}") from None
-
-    def _all(self, query: Any) -> list[Any]:
-        try:
-            with self.engine.connect() as conn:
-                return list(conn.execute(query).all())
-        except SQLAlchemyError as exc:
-            raise LedgerError(f"cannot read the ledger: {_short(exc)}") from None
+            raise LedgerError(f"cannot read the ledger: {short_error(exc)}") from None
 
 
 def lock_head(conn: Connection) -> ChainHead:
@@ -302,15 +361,6 @@ def lock_head(conn: Connection) -> ChainHead:
         select(h.c.seq, h.c.hash, h.c.recorded_us).where(h.c.id == 1).with_for_update()
     ).one()
     return ChainHead(int(row[0]), row[1], int(row[2]))
-
-
-RECORD_COLUMNS = tuple(c.name for c in _R.columns)
-
-
-def record_values(rec: Record) -> tuple[Any, ...]:
-    """A record as a tuple in ``RECORD_COLUMNS`` order."""
-    row = record_row(rec)
-    return tuple(row[c] for c in RECORD_COLUMNS)
 
 
 @contextlib.contextmanager
@@ -324,43 +374,3 @@ def _file_lock(path: str | None) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
-def record_row(rec: Record) -> dict[str, Any]:
-    """A record as a row of ``consent_records``."""
-    row = rec.as_dict()
-    del row["recorded_at"]
-    row["recorded_us"] = rec.recorded_us
-    row["choices"] = choices_json(rec.decision.choices)
-    return row
-
-
-def row_record(row: Row[Any]) -> Record:
-    """A ``consent_records`` row as a record (stored values, not re-validated)."""
-    m = row._mapping
-    try:
-        choices = json.loads(m["choices"])
-    except ValueError:
-        choices = {"<unreadable>": False}  # verify will report the hash mismatch
-    if not isinstance(choices, dict):
-        choices = {"<unreadable>": False}
-    decision = Decision(
-        record_id=m["record_id"],
-        consent_id=m["consent_id"],
-        site=m["site"],
-        revision=int(m["revision"]),
-        fingerprint=m["fingerprint"],
-        language=m["language"],
-        method=m["method"],
-        choices=choices,
-        url=m["url"],
-        ip=m["ip"],
-        user_agent=m["user_agent"],
-    )
-    return Record(int(m["seq"]), int(m["recorded_us"]), m["prev_hash"], m["hash"], decision)
-
-
-def _short(exc: SQLAlchemyError) -> str:
-    # The driver's first line says what went wrong; SQLAlchemy adds SQL and a URL.
-    orig = getattr(exc, "orig", None) or exc
-    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__

@@ -8,18 +8,21 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from samtycke.server import pages
 from samtycke.server.client import RateLimiter
-from samtycke.server.config import ServerConfig, config_from_env
+from samtycke.server.config import ServerConfig, config_from_env, parse_proxies
 from samtycke.server.consents import get_history, post_consent
-from samtycke.server.cors import DeclaredOriginsCORS
+from samtycke.server.cors import cors_middleware
 from samtycke.server.errors import ApiError, api_error_handler, http_error_handler
 from samtycke.server.fastpath import ConsentFastPath
+from samtycke.server.forwarded import ForwardedClient, TrustedProxies
 from samtycke.server.openapi import openapi_document
+from samtycke.server.proof import keys_json
 from samtycke.server.sites import load_sites
 from samtycke.server.state import ServerState
 
@@ -44,6 +47,7 @@ def api_routes() -> list[BaseRoute]:
         Route("/cookies", pages.policy_redirect, methods=["GET"]),
         Route("/cookies/{lang}", pages.policy_page, methods=["GET"]),
         Route("/.well-known/gpc.json", pages.gpc_json, methods=["GET"]),
+        Route("/.well-known/samtycke-keys.json", keys_json, methods=["GET"]),
         Route("/healthz", pages.healthz, methods=["GET"]),
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/robots.txt", pages.robots, methods=["GET"]),
@@ -72,10 +76,16 @@ def create_app(config: ServerConfig) -> Starlette:
         routes=routes,
         lifespan=lifespan,
         exception_handlers={ApiError: api_error_handler, HTTPException: http_error_handler},
+        middleware=[
+            # Outermost: every part below sees the client behind the trusted proxies.
+            Middleware(
+                ForwardedClient, proxies=TrustedProxies(parse_proxies(config.forwarded_allow))
+            ),
+            cors_middleware(sites.values()),
+            Middleware(ConsentFastPath, state=state),  # answers the POST before the router
+        ],
     )
     app.state.samtycke = state
-    app.add_middleware(DeclaredOriginsCORS, sites=lambda: state.sites.values())
-    app.add_middleware(ConsentFastPath, state=state)  # outermost: sees POSTs first
     return app
 
 

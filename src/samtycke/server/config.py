@@ -15,13 +15,15 @@ SAMTYCKE_IP                 truncate                 truncate (/24, /48) | full 
 SAMTYCKE_USER_AGENT         off                      on: store the user agent
 SAMTYCKE_RATE_LIMIT         10/s,60                  per pseudonymised IP: rate,burst | off
 SAMTYCKE_BATCH              512                      most records in one commit
-SAMTYCKE_FORWARDED_ALLOW    127.0.0.1                proxies whose X-Forwarded-For is trusted
+SAMTYCKE_FORWARDED_ALLOW    127.0.0.1                proxies (addresses, networks) trusted to forward
 ==========================  =======================  ==================================
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,6 +33,7 @@ from samtycke.errors import SamtyckeError
 
 IP_MODES = ("truncate", "full", "off")
 BODY_LIMIT = 16 * 1024
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*s\s*,\s*(\d+)\s*$")
 
 
@@ -55,6 +58,11 @@ class ServerConfig:
     batch: int = 512
     forwarded_allow: str = "127.0.0.1"
     demo: bool = False
+
+    @property
+    def ledger_url(self) -> str:
+        """The database URL the server opens: ``db`` with the server's session limits."""
+        return with_database_timeouts(self.db)
 
     def with_overrides(self, **changes: Any) -> ServerConfig:
         """A copy with the given settings replaced (None means keep)."""
@@ -101,12 +109,59 @@ def config_from_env(env: Mapping[str, str], **overrides: Any) -> ServerConfig:
         forwarded_allow=env.get("SAMTYCKE_FORWARDED_ALLOW", "127.0.0.1"),
         demo=_bool(env, "SAMTYCKE_DEMO", False),
     )
+    parse_proxies(cfg.forwarded_allow)
     if cfg.public_url and not re.match(r"^https?://[^/\s]+$", cfg.public_url.rstrip("/")):
         raise ConfigError(
             f"SAMTYCKE_PUBLIC_URL has value {cfg.public_url!r}: not a base URL "
             "(like https://consent.example.com)"
         )
     return cfg.with_overrides(**overrides)
+
+
+# Server-side limits on every PostgreSQL session of the consent server: a
+# statement (a chain append, a lookup) gives up after STATEMENT_MS, and a session
+# that a partition leaves inside a transaction releases the chain-head lock
+# after IDLE_IN_TRANSACTION_MS instead of blocking every other replica.
+STATEMENT_MS = 5_000
+IDLE_IN_TRANSACTION_MS = 15_000
+
+
+def with_database_timeouts(url: str) -> str:
+    """``url`` with the server's PostgreSQL session limits, unless it sets ``options`` itself."""
+    if not url.startswith(("postgres://", "postgresql://", "postgresql+psycopg://")):
+        return url
+    parts = urllib.parse.urlsplit(url)
+    query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    if any(key == "options" for key, _ in query):
+        return url
+    options = (
+        f"-c statement_timeout={STATEMENT_MS} "
+        f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}"
+    )
+    query.append(("options", options))
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+
+
+def parse_proxies(value: str, name: str = "SAMTYCKE_FORWARDED_ALLOW") -> tuple[Network, ...]:
+    """The proxy networks in ``value`` (ConfigError naming ``name`` for a bad entry)."""
+    networks: list[Network] = []
+    for raw in value.split(","):
+        item = raw.strip()
+        if not item:
+            continue
+        if item == "*":
+            raise ConfigError(
+                f"{name} has value {value!r}: '*' would let every client choose its own "
+                "address; list the proxies' addresses or networks (like 10.0.0.0/8)"
+            )
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigError(
+                f"{name} has value {value!r}: {item!r} is not an IP address or network "
+                "(like 127.0.0.1, 10.0.0.0/8 or ::1)"
+            ) from None
+    return tuple(networks)
 
 
 def parse_rate(value: str, name: str = "--rate-limit") -> tuple[float, int]:

@@ -6,10 +6,13 @@ Starlette route and the fast path (fastpath.py) both call it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
 import random
 import threading
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,17 +21,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from samtycke import ids
-from samtycke.errors import LedgerError
-from samtycke.ledger import Decision, Record
+from samtycke.ledger import Decision, Record, RefusedDecision
+from samtycke.ledger.receipts import make_receipt
 from samtycke.server.client import pseudonymise_ip
 from samtycke.server.config import BODY_LIMIT
 from samtycke.server.cors import origin_allowed
-from samtycke.server.errors import ApiError
+from samtycke.server.errors import ApiError, ledger_bound
 from samtycke.server.state import ServerState
 from samtycke.server.validation import parse_body, validate_consent
 
 MAX_USER_AGENT = 512
 NO_STORE = {"Cache-Control": "no-store"}
+BODY_SECONDS = 10.0  # a slow body holds a connection and a task; honest ones take milliseconds
 
 
 class _RecordIds(threading.local):
@@ -68,6 +72,16 @@ def too_large(limit: int = BODY_LIMIT) -> ApiError:
     return ApiError(413, f"body is larger than {limit} bytes")
 
 
+@contextlib.asynccontextmanager
+async def body_deadline() -> AsyncIterator[None]:
+    """Refuse with 408 a body that takes longer than ``BODY_SECONDS`` to arrive."""
+    try:
+        async with asyncio.timeout(BODY_SECONDS):
+            yield
+    except TimeoutError:
+        raise ApiError(408, f"the body did not arrive within {BODY_SECONDS:g} s") from None
+
+
 async def read_body(request: Request, limit: int = BODY_LIMIT) -> bytes:
     """The request body, refused with 413 as soon as it passes ``limit`` bytes."""
     declared = request.headers.get("content-length")
@@ -75,19 +89,20 @@ async def read_body(request: Request, limit: int = BODY_LIMIT) -> bytes:
         raise too_large(limit)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large(limit)
-        chunks.append(chunk)
+    async with body_deadline():
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise too_large(limit)
+            chunks.append(chunk)
     return b"".join(chunks)
 
 
 def check_rate(st: ServerState, client_host: str | None) -> None:
-    """429 when this pseudonymised address has spent its tokens."""
+    """429 when this client (or its network) has spent its tokens."""
     if not st.limiter.enabled:
         return
-    wait = st.limiter.take(pseudonymise_ip(client_host) or "-")
+    wait = st.limiter.take(client_host or "-")
     if wait > 0:
         raise ApiError(
             429,
@@ -96,7 +111,7 @@ def check_rate(st: ServerState, client_host: str | None) -> None:
         )
 
 
-async def record_consent(st: ServerState, raw: bytes, caller: Caller) -> dict[str, str]:
+async def record_consent(st: ServerState, raw: bytes, caller: Caller) -> dict[str, Any]:
     """Validate one consent body, chain and commit it; the receipt (ApiError if refused)."""
     data = parse_body(raw)
     assert st.versions is not None and st.writer is not None  # set at startup
@@ -119,16 +134,37 @@ async def record_consent(st: ServerState, raw: bytes, caller: Caller) -> dict[st
         ip=pseudonymise_ip(caller.client_host, st.config.ip_mode),
         user_agent=_clean(ua)[:MAX_USER_AGENT] if ua else None,
     )
+    rec = await ledger_bound(_submit(st, decision), "the decision may not be stored: send it again")
+    return receipt_body(st, rec)
+
+
+async def _submit(st: ServerState, decision: Decision) -> Record:
+    # A decision the database refuses fails alone, as a client error; the rest
+    # of its batch was stored. Other ledger faults become 503 in ledger_bound.
+    assert st.writer is not None  # set at startup
     try:
-        rec = await st.writer.submit(decision)
-    except LedgerError as exc:
-        raise ApiError(503, f"the ledger is unavailable, nothing was stored ({exc})") from None
-    return {
+        return await st.writer.submit(decision)
+    except RefusedDecision as exc:
+        raise ApiError(
+            422, f"the ledger refused this decision, nothing was stored ({exc})"
+        ) from None
+
+
+def receipt_body(st: ServerState, rec: Record) -> dict[str, Any]:
+    """The 201 body: the record's ids, time and hash, and its signed receipt.
+
+    A retried decision (same decision id) gets its original record, so the
+    same body: Ed25519 signatures are deterministic.
+    """
+    body: dict[str, Any] = {
         "consent_id": rec.decision.consent_id,
         "record_id": rec.decision.record_id,
         "recorded_at": rec.recorded_at,
         "hash": rec.hash,
     }
+    if st.signing_key is not None:
+        body["receipt"] = make_receipt(rec, st.signing_key)
+    return body
 
 
 async def post_consent(request: Request) -> Response:
@@ -143,7 +179,7 @@ async def post_consent(request: Request) -> Response:
     return Response(receipt_json(receipt), 201, NO_STORE, "application/json")
 
 
-def receipt_json(receipt: dict[str, str]) -> bytes:
+def receipt_json(receipt: dict[str, Any]) -> bytes:
     """The 201 body."""
     return json.dumps(receipt, separators=(",", ":")).encode()
 
@@ -156,10 +192,7 @@ async def get_history(request: Request) -> JSONResponse:
     if not ids.is_hex32(cid):
         raise ApiError(422, "consent_id must be 32 lower-case hex digits", "consent_id")
     assert st.ledger is not None
-    try:
-        records = await run_in_threadpool(st.ledger.history, cid)
-    except LedgerError as exc:
-        raise ApiError(503, f"the ledger is unavailable ({exc})") from None
+    records = await ledger_bound(run_in_threadpool(st.ledger.history, cid), "try again later")
     if not records:
         raise ApiError(404, f"no decisions recorded for consent id {cid}", "consent_id")
     return JSONResponse(

@@ -6,9 +6,21 @@ is a 503. Nothing the client sends can produce a 500.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
+from typing import TypeVar
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+
+from samtycke.errors import LedgerError
+
+T = TypeVar("T")
+
+# The longest a request waits for the database before it is told 503: well past
+# a healthy commit (milliseconds), short of the patience of a load balancer.
+LEDGER_SECONDS = 10.0
 
 
 class ApiError(Exception):
@@ -47,3 +59,15 @@ async def http_error_handler(request: Request, exc: Exception) -> Response:
     messages = {404: f"no such resource: {request.url.path}", 405: "method not allowed"}
     message = messages.get(exc.status_code, str(exc.detail))
     return error_response(exc.status_code, message, None, dict(exc.headers or {}))
+
+
+async def ledger_bound(work: Awaitable[T], what: str) -> T:
+    """Await database ``work``; a fault or no answer within LEDGER_SECONDS is a 503."""
+    try:
+        return await asyncio.wait_for(work, LEDGER_SECONDS)
+    except TimeoutError:
+        raise ApiError(
+            503, f"the ledger did not answer within {LEDGER_SECONDS:g} s; {what}"
+        ) from None
+    except LedgerError as exc:
+        raise ApiError(503, f"the ledger is unavailable ({exc}); {what}") from None

@@ -13,8 +13,14 @@ import json
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from samtycke.server.config import BODY_LIMIT
-from samtycke.server.consents import Caller, check_rate, receipt_json, record_consent, too_large
-from samtycke.server.cors import origin_allowed
+from samtycke.server.consents import (
+    Caller,
+    body_deadline,
+    check_rate,
+    receipt_json,
+    record_consent,
+    too_large,
+)
 from samtycke.server.errors import ApiError
 from samtycke.server.state import ServerState
 
@@ -38,7 +44,8 @@ class ConsentFastPath:
         extra: list[tuple[bytes, bytes]] = [(b"cache-control", b"no-store")]
         try:
             check_rate(self.state, host)
-            raw = await _body(receive, headers.get(b"content-length"))
+            async with body_deadline():
+                raw = await _body(receive, headers.get(b"content-length"))
             caller = Caller(
                 host, headers.get(b"origin"), headers.get(b"host"), headers.get(b"user-agent")
             )
@@ -48,14 +55,6 @@ class ConsentFastPath:
             status = exc.status
             body = json.dumps({"error": exc.message, "field": exc.field}).encode()
             extra = [(k.lower().encode(), v.encode()) for k, v in exc.headers.items()]
-        origin = headers.get(b"origin")
-        if origin is not None and origin_allowed(
-            origin, headers.get(b"host"), self.state.sites.values()
-        ):
-            extra += [
-                (b"access-control-allow-origin", origin.encode("latin-1")),
-                (b"vary", b"Origin"),
-            ]
         await send(
             {
                 "type": "http.response.start",

@@ -2,8 +2,11 @@
 
 The banner script, its CSS and the policy pages come from the banner and
 policy packages; they are built once per (site, endpoint, language) and kept
-in memory. The endpoint is ``SAMTYCKE_PUBLIC_URL`` when set, else the URL the
-request came in on.
+in a bounded cache (assets.py). The endpoint is ``SAMTYCKE_PUBLIC_URL`` when
+set, else the URL the request came in on, if its ``Host`` is one the server
+serves (hosts.py). An answer that depends on ``Host`` is never sent
+``Cache-Control: public``: a shared cache keyed on a URL must not hand one
+site's (or one host's) script to another.
 """
 
 from __future__ import annotations
@@ -18,18 +21,40 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
-from samtycke.errors import LedgerError, SamtyckeError
+from samtycke.errors import SamtyckeError
+from samtycke.server.assets import Key
 from samtycke.server.consents import state_of
-from samtycke.server.errors import ApiError
+from samtycke.server.errors import ApiError, ledger_bound
+from samtycke.server.hosts import trusted_host
+from samtycke.server.proof import write_problem
 from samtycke.server.sites import Site, site_for_host
 
 CACHE = "public, max-age=300"
+PRIVATE_CACHE = "private, max-age=300"
 
 
 def base_of(request: Request) -> str:
-    """This server's public base URL: SAMTYCKE_PUBLIC_URL, else the one asked."""
-    configured = state_of(request).config.public_url
-    return (configured or str(request.base_url)).rstrip("/")
+    """This server's public base URL: SAMTYCKE_PUBLIC_URL, else the one asked (400 for a
+    ``Host`` that is not one of the served domains)."""
+    st = state_of(request)
+    if st.config.public_url:
+        return st.config.public_url.rstrip("/")
+    host = request.headers.get("host")
+    if not trusted_host(host, st.sites.values(), None):
+        raise ApiError(
+            400,
+            f"Host {host!r} is not a domain of any served site "
+            "(set SAMTYCKE_PUBLIC_URL to the server's public URL)",
+            "host",
+        )
+    return str(request.base_url).rstrip("/")
+
+
+def host_dependent(request: Request, *, endpoint: bool) -> bool:
+    """True when the answer depends on ``Host``: the site is picked by it, or
+    (``endpoint``) the URLs in the answer are built from it."""
+    picked_by_host = "site" not in request.path_params and "site" not in request.query_params
+    return picked_by_host or (endpoint and not state_of(request).config.public_url)
 
 
 def endpoint_of(request: Request) -> str:
@@ -57,7 +82,7 @@ def pick_site(request: Request) -> Site:
     return site
 
 
-def _built(request: Request, key: tuple[str, str, str], build: Callable[[], str]) -> str:
+def _built(request: Request, key: Key, build: Callable[[], str]) -> str:
     st = state_of(request)
     text = st.assets.get(key)
     if text is None:
@@ -69,7 +94,7 @@ def _built(request: Request, key: tuple[str, str, str], build: Callable[[], str]
             ) from None
         except SamtyckeError as exc:
             raise ApiError(503, f"cannot build {key[0]} for site {key[1]!r}: {exc}") from None
-        st.assets[key] = text
+        st.assets.put(key, text)
     return text
 
 
@@ -84,11 +109,19 @@ def _function(module: str, name: str) -> Callable[..., Any]:
     return fn  # type: ignore[no-any-return]
 
 
-def _text(body: str, media: str, request: Request) -> Response:
+def _text(body: str, media: str, request: Request, *, by_host: bool) -> Response:
     etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, **cache_headers(by_host)}
     if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": CACHE})
-    return Response(body, media_type=media, headers={"ETag": etag, "Cache-Control": CACHE})
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media, headers=headers)
+
+
+def cache_headers(by_host: bool) -> dict[str, str]:
+    """``Cache-Control`` (and ``Vary``) for an answer that does or does not depend on Host."""
+    if by_host:
+        return {"Cache-Control": PRIVATE_CACHE, "Vary": "Host"}
+    return {"Cache-Control": CACHE}
 
 
 async def banner_script(request: Request) -> Response:
@@ -100,7 +133,12 @@ async def banner_script(request: Request) -> Response:
         ("js", site.id, endpoint),
         lambda: build(site.decl, endpoint=endpoint, policy_url=policy_url_of(request, site)),
     )
-    return _text(js, "text/javascript; charset=utf-8", request)
+    return _text(
+        js,
+        "text/javascript; charset=utf-8",
+        request,
+        by_host=host_dependent(request, endpoint=True),
+    )
 
 
 async def banner_stylesheet(request: Request) -> Response:
@@ -110,7 +148,9 @@ async def banner_stylesheet(request: Request) -> Response:
     css = _built(request, ("css", site.id, ""), lambda: str(css_of()))
     if not css:
         raise ApiError(404, "the banner's CSS is inside samtycke.js")
-    return _text(css, "text/css; charset=utf-8", request)
+    return _text(
+        css, "text/css; charset=utf-8", request, by_host=host_dependent(request, endpoint=False)
+    )
 
 
 async def site_config(request: Request) -> Response:
@@ -130,8 +170,10 @@ async def site_config(request: Request) -> Response:
         data.setdefault("revision", site.decl.site.revision)
         data.setdefault("fingerprint", site.fingerprint)
         config = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        st.assets[key] = config
-    return _text(config, "application/json", request)
+        st.assets.put(key, config)
+    return _text(
+        config, "application/json", request, by_host=host_dependent(request, endpoint=True)
+    )
 
 
 def negotiate(accept_language: str, languages: tuple[str, ...]) -> str:
@@ -161,8 +203,11 @@ async def policy_redirect(request: Request) -> Response:
     lang = negotiate(request.headers.get("accept-language", ""), site.decl.site.languages)
     prefix = f"/v1/sites/{site.id}" if "site" in request.path_params else ""
     query = f"?site={site.id}" if "site" in request.query_params else ""
+    by_host = host_dependent(request, endpoint=False)
     return RedirectResponse(
-        f"{prefix}/cookies/{lang}{query}", status_code=307, headers={"Vary": "Accept-Language"}
+        f"{prefix}/cookies/{lang}{query}",
+        status_code=307,
+        headers={"Vary": "Accept-Language, Host" if by_host else "Accept-Language"},
     )
 
 
@@ -178,7 +223,9 @@ async def policy_page(request: Request) -> Response:
         )
     render = _function("samtycke.policy", "render_policy")
     html = _built(request, ("policy", site.id, lang), lambda: str(render(site.decl, lang, "html")))
-    return _text(html, "text/html; charset=utf-8", request)
+    return _text(
+        html, "text/html; charset=utf-8", request, by_host=host_dependent(request, endpoint=False)
+    )
 
 
 async def gpc_json(request: Request) -> Response:
@@ -188,17 +235,22 @@ async def gpc_json(request: Request) -> Response:
     body: dict[str, Any] = {"gpc": honoured}
     if site.decl.site.updated is not None:
         body["lastUpdate"] = site.decl.site.updated.isoformat()
-    return JSONResponse(body, headers={"Cache-Control": CACHE})
+    return JSONResponse(body, headers=cache_headers(host_dependent(request, endpoint=False)))
 
 
 async def healthz(request: Request) -> Response:
-    """``GET /healthz``: 200 when the ledger answers, 503 when it does not."""
+    """``GET /healthz``: 200 when the ledger answers and can write, 503 when not."""
     st = state_of(request)
     try:
         assert st.ledger is not None
-        await run_in_threadpool(st.ledger.ping)
-    except (LedgerError, AssertionError) as exc:
+        await ledger_bound(run_in_threadpool(st.ledger.ping), "not healthy")
+        problem = write_problem(st.ledger, st.writer.failing if st.writer else None)
+    except ApiError as exc:
+        return JSONResponse({"status": "unavailable", "error": exc.message}, status_code=503)
+    except AssertionError as exc:
         return JSONResponse({"status": "unavailable", "error": str(exc)}, status_code=503)
+    if problem is not None:
+        return JSONResponse({"status": "unavailable", "error": problem}, status_code=503)
     return JSONResponse({"status": "ok", "sites": sorted(st.sites)})
 
 

@@ -1,14 +1,36 @@
-"""Starting the server: check everything first, then hand over to uvicorn."""
+"""Starting the server: check everything first, bind, then hand over to uvicorn.
+
+The limits a public endpoint needs (see docs/deployment.md):
+
+- keep-alive idle time ``KEEP_ALIVE_SECONDS``; a request head must arrive within
+  ``GuardedProtocol.HEAD_SECONDS`` and be at most ``GuardedProtocol.MAX_HEAD_BYTES``;
+- at most ``GuardedProtocol.connection_cap()`` connections per process, after
+  raising the descriptor limit from soft to hard;
+- a body must arrive within ``BODY_SECONDS`` (checked where bodies are read).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import socket
 from collections.abc import Callable
+from typing import Any
 
+import uvicorn
+from uvicorn.supervisors import Multiprocess
+
+from samtycke.errors import ServeError
 from samtycke.ledger import Ledger
 from samtycke.server.app import create_app
 from samtycke.server.config import ServerConfig
+from samtycke.server.guard import raise_descriptor_limit
 from samtycke.server.sites import load_sites
+
+KEEP_ALIVE_SECONDS = 5
+BACKLOG = 2048
+PROTOCOL = "samtycke.server.guard:GuardedProtocol"
 
 
 def preflight(config: ServerConfig) -> list[str]:
@@ -18,35 +40,101 @@ def preflight(config: ServerConfig) -> list[str]:
     before uvicorn starts and would print a traceback instead.
     """
     sites = load_sites(config.declaration)
-    Ledger(config.db).close()
+    Ledger(config.ledger_url, migrate=True).close()  # serve migrates at start
     return sorted(sites)
 
 
-def run_server(config: ServerConfig, announce: Callable[[str], None] | None = None) -> None:
-    """Serve until interrupted (several worker processes when ``config.workers`` > 1)."""
-    import uvicorn
-
-    preflight(config)
-    common = {
+def uvicorn_settings(config: ServerConfig) -> dict[str, Any]:
+    """The uvicorn settings of every samtycke server (also used by the tests)."""
+    return {
         "host": config.host,
         "port": config.port,
+        "http": PROTOCOL,
         "log_level": "warning",
         "access_log": False,  # an access log would keep every visitor's full address
-        "proxy_headers": True,
-        "forwarded_allow_ips": config.forwarded_allow,
+        # Forwarding headers are read by the app itself, from validated proxies only.
+        "proxy_headers": False,
+        "server_header": False,
+        "timeout_keep_alive": KEEP_ALIVE_SECONDS,
         "timeout_graceful_shutdown": 10,
+        "backlog": BACKLOG,
+        "lifespan": "on",
     }
-    if announce is not None:
-        host = f"[{config.host}]" if ":" in config.host else config.host
-        announce(f"http://{host}:{config.port}/")
-    if config.workers > 1:
-        # Workers are fresh processes: they rebuild the configuration from the environment.
-        os.environ.update(config.to_env())
-        uvicorn.run(
-            "samtycke.server.app:create_app_from_env",
-            factory=True,
-            workers=config.workers,
-            **common,  # type: ignore[arg-type]
-        )
-    else:
-        uvicorn.run(create_app(config), **common)  # type: ignore[arg-type]
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` (ServeError when it cannot be had)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(BACKLOG)
+    except OSError as exc:
+        sock.close()
+        where = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        if exc.errno == errno.EADDRINUSE:
+            raise ServeError(
+                f"cannot listen on {where}: the port is already in use "
+                "(stop the other server or choose another --port)"
+            ) from None
+        if exc.errno == errno.EACCES:
+            raise ServeError(
+                f"cannot listen on {where}: permission denied (ports below 1024 need "
+                "privileges; choose a port of 1024 or more)"
+            ) from None
+        raise ServeError(f"cannot listen on {where}: {exc.strerror}") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def run_server(config: ServerConfig, announce: Callable[[str], None] | None = None) -> None:
+    """Serve until interrupted (several worker processes when ``config.workers`` > 1).
+
+    ``announce`` gets the URL once the server accepts connections.
+    """
+    preflight(config)
+    raise_descriptor_limit()
+    sock = bind(config.host, config.port)
+    port = sock.getsockname()[1]
+    host = f"[{config.host}]" if ":" in config.host else config.host
+    url = f"http://{host}:{port}/"
+    settings = uvicorn_settings(config)
+    try:
+        if config.workers > 1:
+            # Workers are fresh processes: they rebuild the configuration from the environment.
+            os.environ.update(config.to_env())
+            uv = uvicorn.Config(
+                "samtycke.server.app:create_app_from_env",
+                factory=True,
+                workers=config.workers,
+                **settings,
+            )
+            if announce is not None:
+                announce(url)  # the socket listens: the kernel queues connections for the workers
+            with contextlib.suppress(KeyboardInterrupt):
+                Multiprocess(uv, sockets=[sock]).run()
+        else:
+            server = _AnnouncingServer(
+                uvicorn.Config(create_app(config), **settings), announce and (lambda: announce(url))
+            )
+            with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl-C after stopping
+                server.run(sockets=[sock])
+            if not server.started:
+                raise ServeError("the server did not start (see the messages above)")
+    finally:
+        sock.close()
+
+
+class _AnnouncingServer(uvicorn.Server):
+    """A uvicorn server that says so once its listener accepts connections."""
+
+    def __init__(self, config: uvicorn.Config, ready: Callable[[], None] | None) -> None:
+        super().__init__(config)
+        self._ready = ready
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        """Start, then announce (after the app's lifespan opened the ledger)."""
+        await super().startup(sockets=sockets)
+        if self._ready is not None and not self.should_exit:
+            self._ready()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from samtycke.ledger import Ledger
+from samtycke.ledger.signing import SigningKey
+from samtycke.server.assets import AssetCache
 from samtycke.server.client import RateLimiter
 from samtycke.server.config import ServerConfig
+from samtycke.server.proof import Anchorer, load_key, settings_from_env
 from samtycke.server.sites import Site, Versions
 from samtycke.server.writer import GroupWriter
 
@@ -21,17 +25,30 @@ class ServerState:
     ledger: Ledger | None = None
     versions: Versions | None = None
     writer: GroupWriter | None = None
-    assets: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    signing_key: SigningKey | None = None
+    anchorer: Anchorer | None = None
+    assets: AssetCache = field(default_factory=AssetCache)
 
     def open(self) -> None:
-        """Open the ledger, store the snapshots, start the writer (at startup)."""
-        self.ledger = Ledger(self.config.db)
+        """Migrate and open the ledger, load the signing key, start writer and anchors.
+
+        ``serve`` migrates at start: several processes may do so at once, each
+        migration runs under a lock and is applied once.
+        """
+        proof = settings_from_env(os.environ, self.config.db)
+        self.signing_key = load_key(proof)
+        self.ledger = Ledger(self.config.ledger_url, migrate=True)
         self.versions = Versions(self.ledger, self.sites)
         self.writer = GroupWriter(self.ledger, self.config.batch)
         self.writer.start()
+        if proof.anchors is not None:
+            self.anchorer = Anchorer(self.ledger, self.signing_key, proof)
+            self.anchorer.start()
 
     def close(self) -> None:
-        """Flush the writer and close the database (at shutdown)."""
+        """Flush the writer, stop anchoring and close the database (at shutdown)."""
+        if self.anchorer is not None:
+            self.anchorer.stop()
         if self.writer is not None:
             self.writer.stop()
         if self.ledger is not None:

@@ -19,6 +19,7 @@ from samtycke.server.sites import Site, Version
 FIELDS = ("site", "consent_id", "revision", "fingerprint", "language", "method", "choices", "url")
 REQUIRED = ("site", "revision", "fingerprint", "language", "method", "choices")
 MAX_URL = 2048
+MAX_DEPTH = 32
 
 
 @dataclass(frozen=True)
@@ -36,14 +37,42 @@ class ConsentPost:
 
 
 def parse_body(raw: bytes) -> dict[str, Any]:
-    """The JSON object in ``raw`` (ApiError 400 when it is not one)."""
+    """The JSON object in ``raw`` (ApiError 400 when it is not one, or nested too deep)."""
+    # A consent is two levels deep; the parser would recurse on each level of
+    # a hostile body until Python's recursion limit ended the request with a 500.
+    if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and json_depth(raw) > MAX_DEPTH:
+        raise ApiError(400, f"body is nested more than {MAX_DEPTH} levels deep")
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, f"body is not valid JSON ({exc})") from None
+    except RecursionError:
+        raise ApiError(400, f"body is nested more than {MAX_DEPTH} levels deep") from None
     if not isinstance(data, dict):
         raise ApiError(400, f"body must be a JSON object, not {type(data).__name__}")
     return data
+
+
+def json_depth(raw: bytes) -> int:
+    """The deepest nesting of arrays and objects in ``raw``, brackets in strings not counted."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest
 
 
 def validate_consent(

@@ -4,6 +4,11 @@ Each request puts its decision on a queue and awaits a future. The writer
 takes everything waiting (up to ``batch``), appends it to the chain in a single
 transaction, and only after the commit resolves each future with its record,
 so a 2xx still means "committed" while one fsync serves many requests.
+
+A decision the database refuses fails alone (``Ledger.append_each`` retries the
+batch with a savepoint per decision); a retried decision (same decision id)
+gets its original record. ``failing`` says whether the last write attempt
+could not reach the database at all, for ``/healthz``.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ class GroupWriter:
         self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="samtycke-writer", daemon=True)
         self._started = False
+        self.failing: str | None = None  # why the last batch could not be written
 
     def start(self) -> None:
         """Start the writer thread."""
@@ -67,17 +73,19 @@ class GroupWriter:
             self._write(items)
 
     def _write(self, items: list[_Item]) -> None:
+        outcomes: list[Any]
         try:
-            records: list[Record] | None = self.ledger.append([d for d, _, _ in items])
-            error: BaseException | None = None
+            outcomes = list(self.ledger.append_each([d for d, _, _ in items]))
+            self.failing = None
         except LedgerError as exc:
-            records, error = None, exc
+            outcomes, self.failing = [exc] * len(items), str(exc)
         except Exception as exc:  # keep the writer alive whatever happens
-            records, error = None, LedgerError(f"cannot store consent records: {exc}")
+            error = LedgerError(f"cannot store consent records: {exc}")
+            outcomes, self.failing = [error] * len(items), str(error)
         # One wake-up per event loop and batch, not one per request.
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Record], Any]]] = {}
-        for i, (_, loop, fut) in enumerate(items):
-            by_loop.setdefault(loop, []).append((fut, records[i] if records else error))
+        for (_, loop, fut), outcome in zip(items, outcomes, strict=True):
+            by_loop.setdefault(loop, []).append((fut, outcome))
         for loop, outcomes in by_loop.items():
             loop.call_soon_threadsafe(_settle, outcomes)
 

@@ -41,7 +41,14 @@ def test_decision_is_posted_with_the_design_body(site: Any, page: Any) -> None:
     }
     assert re.fullmatch(r"[0-9a-f]{32}", body["consent_id"])
     page.wait_for_function("localStorage.getItem('samtycke.pending') === null")
-    # The POST and the gated downloads race; the set of requests is what matters.
+    # The POST and the gated downloads race: wait until the browser has run
+    # /slow.js and loaded the frame (so the server has answered both), then
+    # compare the set of requests.
+    page.wait_for_function(
+        "window.order.includes('a2') &&"
+        " document.querySelector('iframe').contentDocument?.location.pathname === '/frame.html'"
+        " && document.querySelector('iframe').contentDocument.readyState === 'complete'"
+    )
     assert sorted(site.paths()) == [
         "GET /?utm=secret",
         "GET /frame.html",

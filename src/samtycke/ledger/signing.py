@@ -1,0 +1,123 @@
+"""Ed25519 keys of a ledger: the server signs receipts and anchors, anyone checks them.
+
+The private key lives in a file outside the database (PEM, PKCS #8, mode 0600),
+so whoever can write the database cannot sign. The public key is published as
+a JSON Web Key set at ``/.well-known/samtycke-keys.json``; its ``kid`` is the
+first 16 hex digits of the sha256 of the raw 32-byte key.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from samtycke.errors import LedgerError
+
+
+def b64url(data: bytes) -> str:
+    """Unpadded base64url, as JSON Web Keys and signatures use it."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def unb64url(text: str) -> bytes:
+    """The bytes of unpadded base64url text (ValueError when it is not)."""
+    if not isinstance(text, str):
+        raise ValueError("not base64url text")
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    """A verifying key and its id."""
+
+    raw: bytes
+
+    @property
+    def kid(self) -> str:
+        """The key id: 16 hex digits of sha256 over the raw key."""
+        return hashlib.sha256(self.raw).hexdigest()[:16]
+
+    def verify(self, signature: str, message: bytes) -> bool:
+        """True when ``signature`` (base64url) signs ``message`` with this key."""
+        try:
+            Ed25519PublicKey.from_public_bytes(self.raw).verify(unb64url(signature), message)
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+
+    def jwk(self) -> dict[str, str]:
+        """The key as a JSON Web Key (RFC 8037)."""
+        return {
+            "kty": "OKP",
+            "crv": "Ed25519",
+            "x": b64url(self.raw),
+            "kid": self.kid,
+            "use": "sig",
+        }
+
+    @classmethod
+    def from_text(cls, x: str) -> PublicKey:
+        """The key from its base64url raw form (ValueError when malformed)."""
+        raw = unb64url(x)
+        if len(raw) != 32:
+            raise ValueError("an Ed25519 public key is 32 bytes")
+        return cls(raw)
+
+
+class SigningKey:
+    """The server's private key."""
+
+    def __init__(self, key: Ed25519PrivateKey) -> None:
+        self._key = key
+        raw = key.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+        self.public = PublicKey(raw)
+
+    def sign(self, message: bytes) -> str:
+        """The base64url Ed25519 signature of ``message``."""
+        return b64url(self._key.sign(message))
+
+    @classmethod
+    def load(cls, path: Path, *, create: bool = False) -> SigningKey:
+        """The key in ``path``; with ``create`` a new one is made there when absent."""
+        if create and not path.exists():
+            key = Ed25519PrivateKey.generate()
+            pem = key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass  # another process made it first: use theirs
+            except OSError as exc:
+                raise LedgerError(f"cannot create the signing key {path}: {exc.strerror}") from None
+            else:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(pem)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise LedgerError(f"cannot read the signing key {path}: {exc.strerror}") from None
+        try:
+            loaded = serialization.load_pem_private_key(data, password=None)
+        except (ValueError, TypeError):
+            raise LedgerError(f"{path}: not an unencrypted PEM private key") from None
+        if not isinstance(loaded, Ed25519PrivateKey):
+            raise LedgerError(f"{path}: not an Ed25519 key (samtycke signs with Ed25519)")
+        return cls(loaded)
+
+
+def key_set(keys: list[PublicKey]) -> dict[str, Any]:
+    """The JSON Web Key set published at ``/.well-known/samtycke-keys.json``."""
+    return {"keys": [k.jwk() for k in keys]}

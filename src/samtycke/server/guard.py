@@ -1,0 +1,185 @@
+"""The HTTP connection guard: what uvicorn's own protocol leaves open to the internet.
+
+uvicorn's httptools protocol has no limit on how long a client may take to send
+its request head, no cap on its size, and no bound on connections other than
+``limit_concurrency``, which answers 503 to everyone once idle sockets fill it.
+This protocol (a subclass, chosen with ``http=`` in uvicorn's settings) adds:
+
+- a request-head deadline (``HEAD_SECONDS``) from the moment a connection opens
+  or its next request starts: a slowloris client is answered 408 and dropped;
+- a request-head size cap (``MAX_HEAD_BYTES``, request line and headers): 431;
+- a connection cap per process (``MAX_CONNECTIONS``, never above what the
+  descriptor limit allows): a new connection that finds the server full closes
+  the longest-waiting *idle* one (no request in flight) instead of being refused,
+  so idle or slow sockets held by one client cannot lock everybody else out.
+
+Keep-alive idle time is uvicorn's ``timeout_keep_alive``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import weakref
+from typing import Any
+
+import httptools
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+# Descriptors kept free for the database pool, the ledger files and logging.
+FD_RESERVE = 256
+
+# Connections that wait for a request head, oldest first, per uvicorn server
+# (several servers may run in one process, each on its own event loop).
+_idle: weakref.WeakKeyDictionary[Any, dict[GuardedProtocol, None]] = weakref.WeakKeyDictionary()
+
+
+def descriptor_limit() -> int:
+    """The soft RLIMIT_NOFILE of this process."""
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def raise_descriptor_limit() -> int:
+    """Raise the soft RLIMIT_NOFILE to the hard limit (the default 1,024 is a few
+    hundred slow clients away from refusing everyone); returns the new soft limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        target = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError):
+            return soft  # a container may forbid it; the cap below follows the soft limit
+        return target
+    return soft
+
+
+class GuardedProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with a head deadline, a head cap and a connection cap."""
+
+    HEAD_SECONDS = 10.0
+    MAX_HEAD_BYTES = 32 * 1024
+    MAX_CONNECTIONS = 10_000
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._head_bytes = 0
+        self._head_timer: asyncio.TimerHandle | None = None
+        # The 503 of limit_concurrency counts idle sockets too; the cap is ours.
+        self.limit_concurrency = None
+
+    @classmethod
+    def connection_cap(cls) -> int:
+        """Most connections one process keeps open."""
+        return max(16, min(cls.MAX_CONNECTIONS, descriptor_limit() - FD_RESERVE))
+
+    def _waiting(self) -> dict[GuardedProtocol, None]:
+        table = _idle.get(self.server_state)
+        if table is None:
+            table = _idle[self.server_state] = {}
+        return table
+
+    # Connection lifetime
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        """Accept the connection, making room by closing the oldest idle one when full."""
+        super().connection_made(transport)
+        waiting = self._waiting()
+        if len(self.connections) > self.connection_cap():
+            victim = next(iter(waiting), None)
+            if victim is None:  # every connection has a request in flight
+                self._refuse(503, "the server is at its connection limit")
+                return
+            victim._drop()
+        self._await_head()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """Forget the connection."""
+        self._stop_head_timer()
+        self._waiting().pop(self, None)
+        super().connection_lost(exc)
+
+    def _await_head(self) -> None:
+        self._head_bytes = 0
+        self._waiting()[self] = None
+        self._stop_head_timer()
+        self._head_timer = self.loop.call_later(self.HEAD_SECONDS, self._head_too_slow)
+
+    def _stop_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_too_slow(self) -> None:
+        self._head_timer = None
+        self._refuse(408, "the request head did not arrive in time")
+
+    def _drop(self) -> None:
+        self._waiting().pop(self, None)
+        self._stop_head_timer()
+        if not self.transport.is_closing():
+            self.transport.close()
+
+    def _refuse(self, status: int, message: str) -> None:
+        self._waiting().pop(self, None)
+        self._stop_head_timer()
+        if self.transport.is_closing():
+            return
+        reason = {408: b"Request Timeout", 431: b"Request Header Fields Too Large"}
+        body = message.encode()
+        self.transport.write(
+            b"HTTP/1.1 %d %s\r\ncontent-type: text/plain; charset=utf-8\r\n"
+            b"content-length: %d\r\nconnection: close\r\n\r\n%s"
+            % (status, reason.get(status, b"Service Unavailable"), len(body), body)
+        )
+        self.transport.close()
+
+    # Parser input
+    def data_received(self, data: bytes) -> None:
+        """Feed the parser, answering 431 once the head passes its cap."""
+        self._unset_keepalive_if_required()
+        if self._head_timer is None and self.cycle is not None and self.cycle.response_complete:
+            self._await_head()  # the next request on a kept-alive connection
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserCallbackError as exc:
+            if isinstance(exc.__context__, _HeadTooLarge):
+                self._refuse(431, f"the request head is larger than {self.MAX_HEAD_BYTES} bytes")
+                return
+            self.send_400_response("Invalid HTTP request received.")
+        except httptools.HttpParserError:
+            self.send_400_response("Invalid HTTP request received.")
+        except httptools.HttpParserUpgrade:
+            if self._should_upgrade():
+                self.handle_websocket_upgrade()
+            else:
+                self._unsupported_upgrade_warning()
+
+    def on_url(self, url: bytes) -> None:
+        """Count the request line towards the head cap."""
+        self._count(len(url))
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        """Count each header towards the head cap."""
+        self._count(len(name) + len(value) + 4)
+        super().on_header(name, value)
+
+    def on_headers_complete(self) -> None:
+        """The head is in: stop its deadline; the request is busy until answered."""
+        self._stop_head_timer()
+        self._waiting().pop(self, None)
+        super().on_headers_complete()
+
+    def on_response_complete(self) -> None:
+        """Back to idle: the connection waits for its next request."""
+        super().on_response_complete()
+        if not self.transport.is_closing() and not self.pipeline:
+            self._waiting()[self] = None
+
+    def _count(self, n: int) -> None:
+        self._head_bytes += n
+        if self._head_bytes > self.MAX_HEAD_BYTES:
+            raise _HeadTooLarge
+
+
+class _HeadTooLarge(Exception):
+    """Raised inside a parser callback; httptools re-raises it as a callback error."""

@@ -1,0 +1,153 @@
+"""The server's side of proof: its signing key, the published key set, scheduled anchors.
+
+Settings (environment, so every worker process reads the same):
+
+==========================  ==========================================  ============================
+variable                    default                                     meaning
+==========================  ==========================================  ============================
+SAMTYCKE_SIGNING_KEY        ``<db file>.signing-key.pem`` (SQLite),     Ed25519 key signing receipts
+                            ``~/.local/share/samtycke/signing-key.pem``  and anchors; made when absent
+SAMTYCKE_ANCHORS            (none: no scheduled anchors)                folder anchors are written to
+SAMTYCKE_ANCHOR_EVERY       3600                                        seconds between anchors
+SAMTYCKE_TSA                (none)                                      RFC 3161 authority for anchors
+==========================  ==========================================  ============================
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from samtycke.errors import LedgerError
+from samtycke.ledger import Ledger
+from samtycke.ledger.signing import SigningKey, key_set
+from samtycke.server.config import ConfigError
+
+log = logging.getLogger("samtycke.proof")
+
+
+@dataclass(frozen=True)
+class ProofSettings:
+    """Where the key is and how often to anchor."""
+
+    key_file: Path
+    anchors: Path | None = None
+    anchor_every: float = 3600.0
+    tsa: str | None = None
+
+
+def default_key_file(db_url: str) -> Path:
+    """Next to a SQLite ledger; in the user's data folder for PostgreSQL."""
+    try:
+        url = make_url(db_url)
+    except (ArgumentError, ValueError):
+        url = None  # a bad URL is reported when the ledger opens
+    if url is not None and url.get_backend_name() == "sqlite" and url.database:
+        return Path(f"{url.database}.signing-key.pem")
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "samtycke" / "signing-key.pem"
+
+
+def settings_from_env(env: Mapping[str, str], db_url: str) -> ProofSettings:
+    """Read the SAMTYCKE_* proof settings (ConfigError naming a bad one)."""
+    every_text = env.get("SAMTYCKE_ANCHOR_EVERY", "3600")
+    try:
+        every = float(every_text)
+    except ValueError:
+        every = -1.0
+    if not 1 <= every <= 86_400 * 7:
+        raise ConfigError(
+            f"SAMTYCKE_ANCHOR_EVERY has value {every_text!r}: give seconds between 1 and 604800"
+        )
+    anchors = env.get("SAMTYCKE_ANCHORS") or None
+    key = env.get("SAMTYCKE_SIGNING_KEY") or None
+    return ProofSettings(
+        key_file=Path(key) if key else default_key_file(db_url),
+        anchors=Path(anchors) if anchors else None,
+        anchor_every=every,
+        tsa=env.get("SAMTYCKE_TSA") or None,
+    )
+
+
+def load_key(settings: ProofSettings) -> SigningKey:
+    """The signing key, made on first start."""
+    settings.key_file.parent.mkdir(parents=True, exist_ok=True)
+    return SigningKey.load(settings.key_file, create=True)
+
+
+class Anchorer:
+    """Writes an anchor every ``anchor_every`` seconds when the chain has moved."""
+
+    def __init__(self, ledger: Ledger, key: SigningKey, settings: ProofSettings) -> None:
+        self._ledger, self._key, self._settings = ledger, key, settings
+        self._stop = threading.Event()
+        self._last_seq = -1
+        self._thread = threading.Thread(target=self._run, name="samtycke-anchor", daemon=True)
+
+    def start(self) -> None:
+        """Start anchoring in the background."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop, after the anchor in progress (if any)."""
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+    def anchor_now(self) -> bool:
+        """Write one anchor if the head moved since the last; True when written."""
+        from samtycke.ledger.anchors import write_anchor
+
+        assert self._settings.anchors is not None
+        head = self._ledger.head()
+        if head.seq == self._last_seq:
+            return False
+        write_anchor(self._ledger, self._settings.anchors, self._key, self._settings.tsa)
+        self._last_seq = head.seq
+        return True
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._settings.anchor_every):
+            try:
+                self.anchor_now()
+            except LedgerError as exc:  # the next round tries again
+                log.warning("samtycke: scheduled anchor failed: %s", exc)
+
+
+async def keys_json(request: Request) -> JSONResponse:
+    """``GET /.well-known/samtycke-keys.json``: the keys receipts and anchors are signed with."""
+    st = request.app.state.samtycke
+    key: SigningKey | None = st.signing_key
+    keys = [key.public] if key is not None else []
+    return JSONResponse(key_set(keys), headers={"Cache-Control": "public, max-age=300"})
+
+
+MIN_FREE_BYTES = 64 * 1024 * 1024  # room for the write-ahead log between checkpoints
+
+
+def write_problem(ledger: Ledger, failing: str | None) -> str | None:
+    """Why the ledger cannot take writes now, or None when it can.
+
+    The writer's last batch failing for want of the database is the honest
+    signal; on SQLite a nearly full disk is reported before it fails a batch.
+    """
+    if failing is not None:
+        return failing
+    folder = ledger.data_folder()
+    if folder is not None:
+        try:
+            stat = os.statvfs(folder)
+        except OSError as exc:
+            return f"cannot inspect the ledger's disk: {exc.strerror}"
+        free = stat.f_bavail * stat.f_frsize
+        if free < MIN_FREE_BYTES:
+            return f"the ledger's disk is full ({free} bytes free)"
+    return None

@@ -1,0 +1,186 @@
+"""Slow, idle and oversized connections cannot take the server from anybody else."""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from samtycke.ledger import Ledger
+from samtycke.server import ServerConfig
+from samtycke.server.guard import GuardedProtocol
+from samtycke.server.sites import load_sites
+from tests.security.conftest import GuardedServer, consent_body, free_port, write_site
+from tests.server.process import ServeProcess
+
+# Every wait below is an upper bound on a loopback answer, never a measured time.
+BOUND = 20.0
+
+
+class QuickHead(GuardedProtocol):
+    HEAD_SECONDS = 0.3
+
+
+class SmallServer(GuardedProtocol):
+    MAX_CONNECTIONS = 20
+
+
+async def _read_all(reader: asyncio.StreamReader) -> bytes:
+    return await asyncio.wait_for(reader.read(), BOUND)
+
+
+def test_a_slowloris_pool_is_answered_408_and_dropped(shop: Path, tmp_path: Path) -> None:
+    cfg = ServerConfig(declaration=shop, db=f"sqlite:///{tmp_path / 'l.db'}", rate=0, burst=0)
+
+    async def slow(port: int) -> bytes:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /healthz HTTP/1.1\r\nHost: shop.example\r\n")
+        got = b""
+        for i in range(200):  # one header a beat, never the blank line
+            if reader.at_eof():
+                break
+            try:
+                writer.write(b"X-%d: y\r\n" % i)
+                await writer.drain()
+            except ConnectionError:
+                break
+            try:
+                got += await asyncio.wait_for(reader.read(4096), 0.05)
+            except TimeoutError:
+                continue
+            if got:
+                break
+        got += await _read_all(reader)
+        writer.close()
+        return got
+
+    with GuardedServer(cfg, QuickHead) as live:
+
+        async def main() -> list[bytes]:
+            return await asyncio.gather(*(slow(live.port) for _ in range(20)))
+
+        answers = asyncio.run(main())
+        assert all(a.startswith(b"HTTP/1.1 408 ") for a in answers), answers[:2]
+        assert httpx.get(live.url + "/healthz").status_code == 200
+
+
+def test_an_idle_connection_that_never_speaks_is_closed(shop: Path, tmp_path: Path) -> None:
+    cfg = ServerConfig(declaration=shop, db=f"sqlite:///{tmp_path / 'l.db'}", rate=0, burst=0)
+    with GuardedServer(cfg, QuickHead) as live:
+
+        async def main() -> bytes:
+            reader, writer = await asyncio.open_connection("127.0.0.1", live.port)
+            got = await _read_all(reader)
+            writer.close()
+            return got
+
+        assert asyncio.run(main()).startswith(b"HTTP/1.1 408 ")
+
+
+def test_a_huge_request_head_is_refused_with_431(guarded: GuardedServer) -> None:
+    r = httpx.get(guarded.url + "/healthz", headers={"X-Big": "a" * 100_000})
+    assert r.status_code == 431
+    many = {f"X-{i}": "b" * 100 for i in range(400)}
+    assert httpx.get(guarded.url + "/healthz", headers=many).status_code == 431
+    assert httpx.get(guarded.url + "/healthz", headers={"X-Ok": "c" * 8000}).status_code == 200
+
+
+def test_a_full_server_closes_idle_sockets_not_new_visitors(shop: Path, tmp_path: Path) -> None:
+    cfg = ServerConfig(declaration=shop, db=f"sqlite:///{tmp_path / 'l.db'}", rate=0, burst=0)
+    with GuardedServer(cfg, SmallServer) as live:
+
+        async def main() -> tuple[int, int, int]:
+            idle = [await asyncio.open_connection("127.0.0.1", live.port) for _ in range(60)]
+            async with httpx.AsyncClient(timeout=BOUND) as client:
+                health = (await client.get(live.url + "/healthz")).status_code
+                post = await client.post(live.url + "/v1/consents", json=consent_body(live))
+            closed = 0
+            for reader, writer in idle:
+                try:
+                    if await asyncio.wait_for(reader.read(), 0.5) == b"":
+                        closed += 1
+                except TimeoutError:
+                    pass
+                writer.close()
+            return health, post.status_code, closed
+
+        health, post, closed = asyncio.run(main())
+        assert (health, post) == (200, 201)
+        assert closed >= 60 - SmallServer.MAX_CONNECTIONS
+
+
+def test_2000_idle_and_slow_connections_leave_health_and_consents_working(tmp_path: Path) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 8192)), hard))
+    decl = write_site(tmp_path, "shop", "shop.example")
+    site = load_sites(decl)["shop"]
+    body = {
+        "site": "shop",
+        "revision": site.decl.site.revision,
+        "fingerprint": site.fingerprint,
+        "language": "sv",
+        "method": "reject-all",
+        "choices": {c: c == "necessary" for c in site.decl.category_ids},
+    }
+    db = f"sqlite:///{tmp_path / 'l.db'}"
+    server = ServeProcess(decl, db).start()
+    try:
+
+        async def main() -> tuple[int, list[int]]:
+            held: list[asyncio.StreamWriter] = []
+            for i in range(2000):
+                _, writer = await asyncio.open_connection("127.0.0.1", server.port)
+                if i % 2:  # half idle, half in the middle of a request head
+                    writer.write(b"POST /v1/consents HTTP/1.1\r\nHost: shop.example\r\n")
+                held.append(writer)
+            async with httpx.AsyncClient(timeout=BOUND) as client:
+                health = (await client.get(server.url + "/healthz")).status_code
+                posts = [
+                    (await client.post(server.url + "/v1/consents", json=body)).status_code
+                    for _ in range(20)
+                ]
+            for writer in held:
+                writer.close()
+            return health, posts
+
+        health, posts = asyncio.run(main())
+    finally:
+        server.stop()
+    assert health == 200
+    assert posts == [201] * 20
+    with Ledger(db) as ledger:
+        assert ledger.count() == 20
+
+
+def test_serve_announces_only_once_it_answers(tmp_path: Path) -> None:
+    decl = write_site(tmp_path, "shop", "shop.example")
+    port = free_port()
+    cmd = [sys.executable, "-m", "samtycke", "serve", "-d", str(decl), "--port", str(port)]
+    cmd += ["--db", f"sqlite:///{tmp_path / 'l.db'}"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        assert "serving on" in line
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=BOUND).status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=BOUND)
+
+
+def test_a_busy_port_is_one_line_and_exit_3(tmp_path: Path) -> None:
+    decl = write_site(tmp_path, "shop", "shop.example")
+    server = ServeProcess(decl, f"sqlite:///{tmp_path / 'a.db'}").start()
+    try:
+        cmd = [sys.executable, "-m", "samtycke", "serve", "-d", str(decl)]
+        cmd += ["--port", str(server.port), "--db", f"sqlite:///{tmp_path / 'b.db'}"]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=BOUND)
+    finally:
+        server.stop()
+    assert done.returncode == 3
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "already in use" in lines[0], done.stderr
