@@ -193,7 +193,7 @@ def test_find_cookie_prefers_exact_names_and_related_domains() -> None:
         (
             'privacy_policy = "https://policies.google.com/technologies/cookies"',
             'privacy_policy = "javascript:alert(1)"',
-            "s.toml:22: service 'google-analytics': privacy_policy 'javascript:alert(1)' is not an http(s) URL",
+            "s.toml:22: service 'google-analytics': privacy_policy 'javascript:alert(1)' is not an http(s) URL (scheme 'javascript' is not allowed)",
         ),
     ],
 )

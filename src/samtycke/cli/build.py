@@ -63,7 +63,7 @@ def register_in_ledger(db: str, decl: Declaration) -> None:
     from samtycke.ledger import Ledger  # the server extra, needed only with --db
     from samtycke.snapshots import register_snapshot, revision_drift
 
-    ledger = Ledger(db, create=False)
+    ledger = Ledger(db)
     try:
         drift = revision_drift(ledger, decl)
         if drift is not None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from http.cookies import CookieError, Morsel
@@ -197,7 +197,7 @@ class ConsentMiddleware:
             elif sent is not raw:
                 response.headers["Set-Cookie"] = sent
 
-    def add_deletions(self, response: HttpResponseBase, headers: list[str]) -> None:
+    def add_deletions(self, response: HttpResponseBase, headers: Iterable[str]) -> None:
         """Add deletion ``Set-Cookie`` values, several per name (keys only need to be unique)."""
         for i, header in enumerate(headers):
             name = header.partition("=")[0]

@@ -14,6 +14,7 @@ from samtycke import locales
 from samtycke.declaration.expiry import Expiry, ExpiryGrammarError, parse_expiry
 from samtycke.declaration.lines import LineMap
 from samtycke.declaration.models import LocalText, Service
+from samtycke.declaration.urls import url_problem
 from samtycke.errors import Problem
 
 
@@ -70,6 +71,23 @@ class Checks:
             self.error((*path, key), f"{what}: {key} must be a non-empty string, not {show(value)}")
             return None
         return value.strip()
+
+    def url(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        path: Sequence[str | int],
+        what: str,
+        *,
+        relative: bool = False,
+    ) -> str | None:
+        value = self.string(table, key, path, what)
+        problem = None if value is None else url_problem(value, relative=relative)
+        if problem is not None:
+            allowed = "an http(s) URL or a path" if relative else "an http(s) URL"
+            self.error((*path, key), f"{what}: {key} {value!r} is not {allowed} ({problem})")
+            return None
+        return value
 
     def integer(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -33,6 +34,7 @@ from samtycke.errors import DeclarationError, DeclarationFileError, Problem
 
 _STORAGE_KINDS = ("localStorage", "sessionStorage")
 
+MAX_DECLARATION_BYTES = 4 * 1024 * 1024
 _TOP_KEYS = (
     "site",
     "banner",
@@ -70,7 +72,7 @@ def load_declaration(path: str | Path) -> Declaration:
     if p.is_dir():
         p = p / "samtycke.toml"
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_text_file(p, MAX_DECLARATION_BYTES)
     except FileNotFoundError:
         raise DeclarationFileError(
             f"{p}: no such file (give the path of a samtycke.toml)"
@@ -90,20 +92,44 @@ def load_declaration(path: str | Path) -> Declaration:
     return parse_declaration(text, str(p), path=p)
 
 
+def read_text_file(path: Path, limit: int) -> str:
+    """The UTF-8 text of a regular file of at most ``limit`` bytes.
+
+    Raises DeclarationFileError for anything else: a FIFO or device would block
+    or never end (``/dev/zero``), and a huge file would exhaust memory.
+    """
+    st = path.stat()  # FileNotFoundError / PermissionError go to the caller
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise DeclarationFileError(f"{path}: not a regular file (a pipe or device); give a file")
+    with path.open("rb") as fh:
+        raw = fh.read(limit + 1)
+    if len(raw) > limit:
+        raise DeclarationFileError(
+            f"{path}: larger than {limit // (1024 * 1024)} MiB; a declaration is a few kilobytes"
+        )
+    return raw.decode("utf-8")
+
+
 def parse_declaration(
     text: str, filename: str = "samtycke.toml", path: Path | None = None
 ) -> Declaration:
     """Validate declaration ``text``; ``filename`` is used in messages."""
     try:
         data = tomllib.loads(text)
+        v = _Validator(filename, locate(text))
+        decl = v.declaration(data, path)
     except tomllib.TOMLDecodeError as exc:
         line = _toml_error_line(str(exc), text)
         msg = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
         raise DeclarationError(
             [Problem(filename, line, f"TOML syntax: {msg}{_toml_key_note(text, line, msg)}")]
         ) from None
-    v = _Validator(filename, locate(text))
-    decl = v.declaration(data, path)
+    except RecursionError:
+        # Thousands of nested arrays or inline tables: no declaration needs more than a few.
+        msg = "TOML nested too deep (arrays or inline tables inside each other thousands of times)"
+        raise DeclarationError([Problem(filename, 1, msg)]) from None
     errors = [p for p in v.problems if p.severity == "error"]
     if errors or decl is None:
         raise DeclarationError(sorted(v.problems, key=lambda p: (p.line, p.severity)))
@@ -427,15 +453,6 @@ class _Validator(SiteChecks, EmailChecks, ExternalChecks, SharedConsentChecks):
                 where, f'{what}: has no category (give category = "…" or a service that has one)'
             )
         return (service.id if service else None), category
-
-    def url(
-        self, t: Mapping[str, Any], key: str, where: tuple[str | int, ...], what: str
-    ) -> str | None:
-        value = self.string(t, key, where, what)
-        if value is not None and not re.match(r"^https?://[^\s<>\"]+$", value):
-            self.error((*where, key), f"{what}: {key} {value!r} is not an http(s) URL")
-            return None
-        return value
 
 
 def _merge_builtin(

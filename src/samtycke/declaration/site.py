@@ -76,8 +76,8 @@ class SiteChecks(BannerChecks):
             global_privacy_control=self.signal_mode(t, "global_privacy_control"),
             google_consent_mode=self.boolean(t, "google_consent_mode", where, "[site]", False),
             updated=updated,
-            policy_url=self.string(t, "policy_url", where, "[site]"),
-            privacy_policy=self.string(t, "privacy_policy", where, "[site]"),
+            policy_url=self.url(t, "policy_url", where, "[site]", relative=True),
+            privacy_policy=self.url(t, "privacy_policy", where, "[site]"),
             fallback=self.fallback,
         )
         days = values["consent_days"]
