@@ -189,7 +189,7 @@ function render(v: View): void {
   reopen.hidden = !cfg.settings_button || !!v;
   keepClear(v == "settings" ? null : layer || reopen);
   // Inserted text is not reliably read out; a change in a live region that exists is.
-  if (v == "notice") setTimeout(() => (live.textContent = ui.t[state!.method]), 300);
+  if (v == "notice") setTimeout(() => (live.textContent = ui.t[noticeKey()]), 300);
   if (modal(v)) root.querySelector("h2")!.focus();
   else if (wasModal) {
     (back as HTMLElement | null)?.focus?.();
@@ -395,7 +395,6 @@ function begin(): void {
     const mode = sig == "gpc" ? cfg.global_privacy_control : cfg.do_not_track;
     decide(sig, mode == "necessary-and-functional" ? ["functional"] : []);
     render("notice");
-    live.textContent = ui.t[noticeKey()];
   } else render(refusable ? "banner" : "");
   dispatchEvent(new CustomEvent("samtycke:ready", { detail: api.consent }));
 }
