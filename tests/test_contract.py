@@ -116,7 +116,7 @@ def test_the_checker_itself_catches_a_drift() -> None:
     decl = load_declaration(EXAMPLES / "billogram" / "samtycke.toml")
     config = banner_config(decl)
     with pytest.raises(AssertionError, match="keys not in the contract"):
-        conforms({**config, "colour": "dark"}, BannerConfig)
+        conforms({**config, "palette": "dark"}, BannerConfig)
     with pytest.raises(AssertionError):
         conforms({**config, "revision": "1"}, BannerConfig)
     with pytest.raises(AssertionError, match="missing"):
