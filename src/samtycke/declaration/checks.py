@@ -26,6 +26,10 @@ class Checks:
         self.lines = lines
         self.problems: list[Problem] = []
         self.languages: tuple[str, ...] = ("en",)
+        # Declared but invalid: their own error is the one message about them,
+        # so a reference to one is not reported again.
+        self.invalid_services: set[str] = set()
+        self.mistyped_categories: set[str] = set()
         self.fallback: dict[str, tuple[str, ...]] = {}  # [site] fallback, once read
 
     # -- reporting ---------------------------------------------------------
@@ -241,6 +245,8 @@ class Checks:
             return None
         if isinstance(sid, str) and sid in services:
             return services[sid]
+        if isinstance(sid, str) and sid in self.invalid_services:
+            return None  # the service's own error names the cause
         hint = did_you_mean(sid, list(services)) if isinstance(sid, str) else ""
         known = (
             f" (declared services: {', '.join(services)})"
@@ -263,9 +269,16 @@ class Checks:
         return out
 
 
-def did_you_mean(value: str, options: Sequence[str]) -> str:
+def closest(value: str, options: Sequence[str]) -> str | None:
+    """The option ``value`` was most likely meant to be, if any is close."""
     found = get_close_matches(value, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {found[0]!r}?)" if found else ""
+    return found[0] if found else None
+
+
+def did_you_mean(value: str, options: Sequence[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest option, or an empty string."""
+    found = closest(value, options)
+    return f" (did you mean {found!r}?)" if found else ""
 
 
 def kind(value: object) -> str:
