@@ -366,12 +366,12 @@ function start(): void {
   if (cfg.endpoint) retry(here(cfg.endpoint));
   const shared = cfg.shared_domains || [];
   const base =
-    cfg.endpoint && X.shares(location.hostname, shared)
+    cfg.endpoint && C.siteDomain(location.hostname, shared)
       ? here(cfg.endpoint).replace(/\/v1\/consents$/, "")
       : "";
   if (!base) return void begin();
   const arrived = X.arrived();
-  if (!state && arrived === undefined && X.leave(base, cfg.site)) return; // the page is replaced
+  if (!state && arrived === undefined && X.leave(base, cfg.site, hex32())) return; // the page is replaced
   const id = (sharedId = arrived || state?.id || null);
   if (!id) return void begin();
   const remote = X.latest(base, cfg.site, id).then((r) => X.newer(r, id, state));
