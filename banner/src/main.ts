@@ -189,7 +189,7 @@ function render(v: View): void {
   reopen.hidden = !cfg.settings_button || !!v;
   keepClear(v == "settings" ? null : layer || reopen);
   // Inserted text is not reliably read out; a change in a live region that exists is.
-  if (v == "notice") setTimeout(() => (live.textContent = ui.t[state!.method]), 300);
+  if (v == "notice") setTimeout(() => (live.textContent = ui.t[noticeKey()]), 300);
   if (modal(v)) root.querySelector("h2")!.focus();
   else if (wasModal) {
     (back as HTMLElement | null)?.focus?.();
@@ -366,12 +366,12 @@ function start(): void {
   if (cfg.endpoint) retry(here(cfg.endpoint));
   const shared = cfg.shared_domains || [];
   const base =
-    cfg.endpoint && X.shares(location.hostname, shared)
+    cfg.endpoint && C.siteDomain(location.hostname, shared)
       ? here(cfg.endpoint).replace(/\/v1\/consents$/, "")
       : "";
   if (!base) return void begin();
   const arrived = X.arrived();
-  if (!state && arrived === undefined && X.leave(base, cfg.site)) return; // the page is replaced
+  if (!state && arrived === undefined && X.leave(base, cfg.site, hex32())) return; // the page is replaced
   const id = (sharedId = arrived || state?.id || null);
   if (!id) return void begin();
   const remote = X.latest(base, cfg.site, id).then((r) => X.newer(r, id, state));

@@ -17,11 +17,6 @@ export type Remote = {
   timestamp: number;
 };
 
-/** True when this host is one of the shared domains or under one. */
-export function shares(host: string, domains: string[]): boolean {
-  return domains.some((d) => host == d || host.endsWith("." + d));
-}
-
 function session(): Storage | null {
   try {
     return window.sessionStorage;
@@ -43,12 +38,9 @@ export function arrived(): string | undefined {
 }
 
 /** Go to the lookup once per tab session; false when that already happened (or cannot). */
-export function leave(base: string, site: string): boolean {
+export function leave(base: string, site: string, nonce: string): boolean {
   const store = session();
   if (!store || store.getItem(NONCE + ".tried")) return false;
-  const nonce = [...crypto.getRandomValues(new Uint8Array(16))]
-    .map((b) => (b + 256).toString(16).slice(1))
-    .join("");
   store.setItem(NONCE, nonce);
   store.setItem(NONCE + ".tried", "1");
   const back = location.origin + location.pathname + location.search;
@@ -75,13 +67,6 @@ export function newer(
   local: SamtyckeConsent | null,
 ): SamtyckeConsent | null {
   if (!remote || (local && local.timestamp >= remote.timestamp)) return null;
-  return {
-    id,
-    revision: remote.revision,
-    fingerprint: remote.fingerprint,
-    timestamp: remote.timestamp,
-    method: remote.method,
-    categories: remote.categories,
-    refusedServices: remote.refused_services,
-  };
+  const { refused_services: refusedServices, ...rest } = remote;
+  return { ...rest, id, refusedServices };
 }

@@ -30,6 +30,11 @@ def files(tmp_path: Path) -> dict[str, str]:
     }
 
 
+def migrate(f: dict[str, str]) -> None:
+    result = CliRunner().invoke(main, ["ledger", "migrate", "--db", f["db"]])
+    assert result.exit_code == 0, result.output
+
+
 def mail(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(main, ["mail", *args])
     return result.exit_code, result.stdout, result.stderr
@@ -50,7 +55,7 @@ def test_record_rewrite_and_counts(files: dict[str, str]) -> None:
     base = ["--to", "ada@example.com", "--campaign", "december", "--base-url", "https://c.example"]
     code, _, err = mail("rewrite", files["html"], *common(files), *base)
     assert code == 2 and "no ledger at" in err  # a mistyped --db is not "nobody consented"
-    code, _, _ = mail("record", *common(files), "--to", "bob@example.com")
+    migrate(files)
     code, before, _ = mail("rewrite", files["html"], *common(files), *base)
     assert code == 0 and "/v1/mail/c/" not in before and "/v1/mail/p/" in before
     code, out, _ = mail("record", *common(files), "--to", "Ada@Example.com", "--opens", "--clicks")
@@ -78,7 +83,7 @@ def test_record_rewrite_and_counts(files: dict[str, str]) -> None:
 def test_mistakes_get_one_line_and_exit_2(
     files: dict[str, str], args: list[str], message: str
 ) -> None:
-    mail("record", *common(files), "--to", "bob@example.com")  # the ledger exists
+    migrate(files)
     opts = {"--campaign": "december", "--base-url": "https://c.example"}
     for i in range(0, len(args), 2):
         opts[args[i]] = args[i + 1]
@@ -88,6 +93,7 @@ def test_mistakes_get_one_line_and_exit_2(
 
 
 def test_missing_key_file_and_declaration_without_email(files: dict[str, str]) -> None:
+    migrate(files)
     args = ["--declaration", files["decl"], "--db", files["db"], "--to", "a@b.example"]
     code, _, err = mail("record", *args, "--key", files["key"] + ".missing", "--opens")
     assert code == 2 and "no such key file" in err

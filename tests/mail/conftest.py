@@ -60,7 +60,7 @@ def decl() -> Declaration:
 @pytest.fixture
 def tracker(decl: Declaration, db_url: str) -> Iterator[MailTracker]:
     """A tracker on a fresh ledger (SQLite, then PostgreSQL)."""
-    ledger = Ledger(db_url)
+    ledger = Ledger(db_url, migrate=True)
     yield MailTracker(decl, ledger, KEY, BASE)
     ledger.close()
 
@@ -68,6 +68,6 @@ def tracker(decl: Declaration, db_url: str) -> Iterator[MailTracker]:
 @pytest.fixture
 def sqlite_tracker(decl: Declaration, tmp_path: Path) -> Iterator[MailTracker]:
     """A tracker on a fresh SQLite ledger only (for tests about the e-mail, not the database)."""
-    ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.db'}")
+    ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.db'}", migrate=True)
     yield MailTracker(decl, ledger, KEY, BASE)
     ledger.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from samtycke import locales
@@ -53,3 +55,19 @@ def test_purpose_urls_become_links_and_texts_are_escaped() -> None:
 def test_no_email_table_no_section() -> None:
     html = render_policy(parse_declaration(SITE, "shop.toml"), "en")
     assert 'id="samtycke-email"' not in html
+
+
+def test_the_json_policy_carries_the_email_table_only_when_declared() -> None:
+    data = json.loads(render_policy(parse_declaration(SITE + EMAIL, "shop.toml"), "en", "json"))
+    assert data["email"] == {
+        "do_not_track": "opens-only",
+        "tracking": [
+            {
+                "kind": "open",
+                "purpose": "Se vilka brev som läses, se https://shop.example/mail.",
+                "exemption": "deliverability",
+            },
+            {"kind": "click", "purpose": "See what interests you.", "exemption": None},
+        ],
+    }
+    assert "email" not in json.loads(render_policy(parse_declaration(SITE), "en", "json"))

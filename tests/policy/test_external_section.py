@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from samtycke import locales
@@ -31,3 +33,13 @@ def test_each_page_says_who_runs_it_and_who_asks(lang: str) -> None:
 
 def test_no_pages_no_section() -> None:
     assert "samtycke-external" not in render_policy(parse_declaration(SITE, "shop.toml"), "sv")
+
+
+def test_the_json_policy_lists_the_pages() -> None:
+    data = json.loads(render_policy(parse_declaration(SITE + ZENDESK + PAGES), "sv", "json"))
+    assert [
+        (p["name"], p["provider"], p["consent_by"], p["service"]) for p in data["external_pages"]
+    ] == [
+        ("Karriär", "Teamtailor", "provider", None),
+        ("Hjälpcenter", "Zendesk", "site", "zendesk"),
+    ]

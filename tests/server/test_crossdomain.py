@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from samtycke.ids import new_id
 from samtycke.ledger import Decision
 from samtycke.server import ServerConfig
 from tests.e2e.test_shared_consent import DECLARATION
@@ -75,7 +76,7 @@ def test_state_is_the_latest_decision_of_the_site(live: LiveServer) -> None:
 
     def decision(method: str, analytics: bool) -> Decision:
         return Decision(
-            record_id=("a" if analytics else "b") * 32,  # ids are hex: the ledger reads strictly
+            record_id=new_id(),
             consent_id=cid,
             site="shop",
             revision=1,

@@ -66,11 +66,11 @@ def _key(key_file: Path | None) -> MailKey:
 
 
 def _tracker(
-    declaration: Path, db: str, key_file: Path | None, base_url: str | None, *, write: bool
+    declaration: Path, db: str, key_file: Path | None, base_url: str | None
 ) -> MailTracker:
     decl = load_or_exit(str(declaration))
     key = _key(key_file)
-    ledger = Ledger(db, create=write)
+    ledger = Ledger(db)  # opening never migrates: samtycke ledger migrate does
     try:
         return MailTracker(decl, ledger, key, base_url)
     except MailError:
@@ -124,7 +124,7 @@ def record(
     lang: str | None,
 ) -> None:
     """Record a recipient's choice in the ledger (under their recipient id only)."""
-    tracker = _tracker(declaration, db, key_file, None, write=True)
+    tracker = _tracker(declaration, db, key_file, None)
     try:
         method = "accept-all" if opens and clicks else "custom" if opens or clicks else "reject-all"
         rec = tracker.record(address, opens=opens, clicks=clicks, method=method, language=lang)
@@ -167,7 +167,7 @@ def rewrite(
         raise MailError(f"{html_file}: no such file (give the HTML e-mail to rewrite)") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise MailError(f"{html_file}: cannot be read as UTF-8 text ({exc})") from None
-    tracker = _tracker(declaration, db, key_file, base_url, write=False)
+    tracker = _tracker(declaration, db, key_file, base_url)
     try:
         out = tracker.rewrite(html, address, campaign, language=lang, do_not_track=do_not_track)
     finally:
@@ -184,7 +184,7 @@ def rewrite(
 def counts(declaration: Path, db: str) -> None:
     """Opens and clicks per campaign, of consenting recipients only (tab-separated)."""
     decl = load_or_exit(str(declaration))
-    with Ledger(db, create=False) as ledger:
+    with Ledger(db) as ledger:
         rows = campaign_counts(ledger.engine, decl.site.id)
     click.echo("campaign\topens\tclicks")
     for row in rows:

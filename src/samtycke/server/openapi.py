@@ -174,6 +174,78 @@ def paths() -> dict[str, Any]:
         },
         "/openapi.json": _get("This document", _json({"type": "object"}), ()),
         "/robots.txt": _get("Crawling rules", _text("text/plain"), ()),
+        **_shared_and_mail_paths(html),
+    }
+
+
+def _answer(summary: str, status: str, content: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A response that is no JSON error: a redirect, an image, an HTML page."""
+    out: dict[str, Any] = {"description": summary}
+    if content is not None:
+        out["content"] = content
+    return {status: out}
+
+
+def _shared_and_mail_paths(html: dict[str, Any]) -> dict[str, Any]:
+    """The cross-domain handshake (docs/deployment.md) and the mail endpoints (docs/email.md)."""
+    token = _param("token", "path")
+    back, nonce = _param("return", "query"), _param("nonce", "query")
+    page = {"parameters": [token]}
+    off = _answer(
+        "Unknown link (a page), or no mail key configured: the endpoints are off (an error)",
+        "404",
+        {**html, **_json(_ref_error())},
+    )
+    return {
+        "/v1/xd/{site}/lookup": {
+            "get": {
+                "summary": "Top-level handshake: back to the page with this browser's consent id",
+                "parameters": [SITE, back, nonce],
+                "responses": {
+                    **_answer("Back to the page, the id in the fragment", "303"),
+                    **_errors((400, 404)),
+                },
+            }
+        },
+        "/v1/xd/{site}/state/{consent_id}": _get(
+            "The latest decision under a consent id, shared by the site's domains",
+            _json({"type": "object"}),
+            (404, 422, 503),
+            (SITE, CONSENT_ID),
+        ),
+        "/v1/mail/o/{token}": {
+            "get": {
+                **page,
+                "summary": "Open pixel (always a GIF; counts only with consent)",
+                "responses": {**_answer("1x1 GIF", "200", {"image/gif": {}}), **off},
+            }
+        },
+        "/v1/mail/c/{token}": {
+            "get": {
+                **page,
+                "summary": "Tracked link (always to its signed target; counts only with consent)",
+                "responses": {
+                    **_answer("To the signed target", "302"),
+                    **_answer("The token does not verify", "400", html),
+                    **off,
+                },
+            }
+        },
+        "/v1/mail/p/{token}": {
+            op: {
+                **page,
+                "summary": summary,
+                "responses": {
+                    **_answer(summary, status, body),
+                    **off,
+                    **_errors((422, 429, 503)),
+                },
+            }
+            for op, summary, status, body in (
+                ("get", "The recipient's e-mail tracking preferences", "200", html),
+                ("post", "Save or withdraw (form: action=save|withdraw)", "303", None),
+            )
+        },
     }
 
 

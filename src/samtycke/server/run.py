@@ -42,7 +42,8 @@ def preflight(config: ServerConfig) -> list[str]:
     """
     sites = load_sites(config.declaration)
     load_key(settings_from_env(os.environ, config.db))  # a bad key or setting: one line
-    Ledger(config.ledger_url, migrate=True).close()  # serve migrates at start
+    # Without the session limits: a migration of a large ledger may rightly take minutes.
+    Ledger(config.db, migrate=True).close()  # serve migrates at start
     return sorted(sites)
 
 
