@@ -181,6 +181,7 @@ def test_opening_is_not_migrating(tmp_path: Path) -> None:
     assert code == 2 and "does not exist" in err and not (tmp_path / "new.db").exists()
     code, out, _ = run("ledger", "migrate", "--db", url)
     assert code == 0 and "applied m001_initial, m002_site_time_index, m003_record_format_2" in out
+    assert "m005_merkle_nodes" in out
     assert run("ledger", "migrate", "--db", url)[1].strip() == "the schema is up to date"
     assert run("ledger", "verify", "--db", url)[0] == 0
 

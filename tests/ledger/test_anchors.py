@@ -183,3 +183,20 @@ def test_an_altered_receipt_or_record_is_named(ledger: Ledger, key: SigningKey) 
     alter(ledger, 1, "url", "'https://elsewhere.example/'")
     with ledger.reading() as view, pytest.raises(ProofError, match="differs from the receipt"):
         check_stored(view, receipt)
+
+
+def test_cached_subtrees_serve_proofs_and_a_wrong_one_only_fails(
+    ledger: Ledger, key: SigningKey, tmp_path: Path
+) -> None:
+    from samtycke.ledger import merkle
+    from tests.ledger.tampering import sql
+
+    recs = ledger.append([decision(i) for i in range(2 * merkle.BLOCK + 5)])
+    write_anchor(ledger, tmp_path / "a", key)  # fills merkle_nodes
+    with ledger.reading() as view:
+        assert set(view.merkle_nodes()) == {(0, 1024), (1024, 2048), (0, 2048)}
+        receipt = make_receipt(recs[100], key)
+        check_bundle(build_bundle(view, receipt, load_anchors(tmp_path / "a")))
+    sql(ledger, "UPDATE merkle_nodes SET hash = ? WHERE lo = 1024", ("ab" * 32,))  # on its path
+    with ledger.reading() as view, pytest.raises(ProofError, match="not under the anchor"):
+        build_bundle(view, receipt, load_anchors(tmp_path / "a"))

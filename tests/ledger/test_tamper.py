@@ -25,7 +25,7 @@ WIPE = (
     "DELETE FROM consent_records",
     "DELETE FROM chain_purges",
     "DELETE FROM chain_checkpoints",
-    "DELETE FROM merkle_blocks",
+    "DELETE FROM merkle_nodes",
     "UPDATE chain_head SET seq = 0, hash = '" + "0" * 64 + "', recorded_us = 0",
 )
 

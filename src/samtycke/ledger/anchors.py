@@ -37,7 +37,7 @@ from samtycke.ledger.receipts import ProofError
 from samtycke.ledger.records import compact_json, format_us
 from samtycke.ledger.signing import PublicKey, SigningKey
 from samtycke.ledger.store import Ledger, now_us
-from samtycke.ledger.tree import fill_blocks, tree_of
+from samtycke.ledger.tree import missing_nodes, store_nodes, tree_of
 from samtycke.ledger.tsa import request_timestamp
 from samtycke.ledger.view import View
 
@@ -82,14 +82,18 @@ def write_anchor(
     ledger: Ledger, out: Path, key: SigningKey, tsa: str | None = None, at_us: int | None = None
 ) -> tuple[Path, dict[str, Any]]:
     """Sign the current head and Merkle root into a new file in ``out``."""
-    try:
-        with ledger.engine.begin() as conn:  # cache block hashes: later roots get cheap
-            fill_blocks(View(conn), ledger.head().seq)
-    except (SQLAlchemyError, LedgerError):
-        pass  # a read-only role can still anchor; the root is computed from the leaves
     with ledger.reading() as view:
         head = view.head()
-        root = tree_of(view).root(head.seq)
+        nodes = missing_nodes(view, head.seq)  # computed without holding the write lock
+        tree = tree_of(view)
+        tree.known.update({(lo, lo + n): bytes.fromhex(h) for lo, n, h in nodes})
+        root = tree.root(head.seq)
+    if nodes:
+        try:  # cache them: later proofs and roots read a few hashes instead of every leaf
+            with ledger.writing() as conn:
+                store_nodes(View(conn), nodes)
+        except SQLAlchemyError:
+            pass  # a read-only role can still anchor; the cache just stays empty
     stamp = now_us() if at_us is None else at_us
     statement = {
         "kind": ANCHOR_KIND,
@@ -208,7 +212,7 @@ def check_anchors(view: View, verified: Verified, anchors: list[Anchor]) -> None
         if root != last.root:
             raise BrokenChain(
                 f"the chain was rewritten before {last.name}: the Merkle root of its first "
-                f"{last.seq} entries differs from the signed one",
+                f"{last.seq} entries differs from the signed one (or a merkle_nodes row was altered)",
                 None,
             )
     for p in purges:

@@ -75,6 +75,17 @@ _M004 = (
 )
 
 
+_M005 = (
+    # Every perfect subtree of ≥ 1024 leaves, not only the bottom blocks: a proof
+    # at ten million records then reads a few dozen hashes instead of recombining
+    # ten thousand. The block table it replaces was only ever a cache.
+    "DROP TABLE IF EXISTS merkle_blocks",
+    """CREATE TABLE IF NOT EXISTS merkle_nodes (
+        lo BIGINT NOT NULL, size BIGINT NOT NULL, hash VARCHAR(64) NOT NULL,
+        PRIMARY KEY (lo, size))""",
+)
+
+
 def _run(statements: tuple[str, ...]) -> Callable[[Connection], None]:
     def apply(conn: Connection) -> None:
         for statement in statements:
@@ -103,11 +114,17 @@ def m004_mail_counts(conn: Connection) -> None:
     _run(_M004)(conn)
 
 
+def m005_merkle_nodes(conn: Connection) -> None:
+    """Cache every Merkle subtree of at least a block, so proofs read only their path."""
+    _run(_M005)(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     m001_initial,
     m002_site_time_index,
     m003_record_format_2,
     m004_mail_counts,
+    m005_merkle_nodes,
 ]
 MIGRATION_NAMES = tuple(m.__name__ for m in MIGRATIONS)
 

@@ -85,12 +85,14 @@ purges = Table(
     Column("hash", String(64), nullable=False),
 )
 
-# Merkle subtree hashes of complete blocks of leaves, a cache any writer may
-# fill; a wrong row only makes a proof fail, never verify.
-merkle_blocks = Table(
-    "merkle_blocks",
+# Merkle subtree hashes: every perfect subtree of at least a block of leaves
+# (``lo``, ``size``), a cache any writer may fill; a wrong row only makes a root
+# disagree with the signed one, never a forged record verify.
+merkle_nodes = Table(
+    "merkle_nodes",
     metadata,
-    Column("block", BigInteger, primary_key=True, autoincrement=False),
+    Column("lo", BigInteger, primary_key=True, autoincrement=False),
+    Column("size", BigInteger, primary_key=True, autoincrement=False),
     Column("hash", String(64), nullable=False),
 )
 

@@ -1,6 +1,6 @@
 """The chain's Merkle tree as stored: leaves from the tables, known subtrees reused.
 
-Known subtree hashes come from the ``merkle_blocks`` cache and from the
+Known subtree hashes come from the ``merkle_nodes`` cache and from the
 frontier of the latest purge (the only hashes left of the purged prefix). A
 wrong cached hash cannot make a forged record verify: it only makes a root
 disagree with the signed one.
@@ -19,9 +19,11 @@ from samtycke.ledger.view import View
 def known_subtrees(view: View) -> tuple[dict[tuple[int, int], bytes], int]:
     """Every subtree hash the ledger keeps, and the first leaf index not purged."""
     known: dict[tuple[int, int], bytes] = {}
-    for block, digest in view.merkle_blocks().items():
-        lo = block * merkle.BLOCK
-        known[(lo, lo + merkle.BLOCK)] = bytes.fromhex(digest)
+    for span, digest in view.merkle_nodes().items():
+        try:
+            known[span] = bytes.fromhex(digest)
+        except ValueError:
+            continue  # a broken cache row: computed again from the leaves
     purges = view.purges()
     kept_from = 0
     if purges:
@@ -48,18 +50,26 @@ def tree_of(view: View) -> merkle.Tree:
     return merkle.Tree(read, known, kept_from)
 
 
-def fill_blocks(view: View, size: int) -> int:
-    """Cache the hash of every complete block below ``size`` not cached yet; how many."""
+def missing_nodes(view: View, size: int) -> list[tuple[int, int, str]]:
+    """Every perfect subtree of at least a block below ``size`` not cached yet: (lo, size, hash)."""
     tree = tree_of(view)
-    have = view.merkle_blocks()
-    added = 0
-    for block in range(size // merkle.BLOCK):
-        if block in have:
-            continue
-        lo = block * merkle.BLOCK
-        if lo < tree.kept_from:  # purged leaves: only the frontier covers them
-            continue
-        digest = tree.subtree(lo, lo + merkle.BLOCK).hex()
-        view.execute("INSERT INTO merkle_blocks (block, hash) VALUES (?, ?)", (block, digest))
-        added += 1
-    return added
+    have = set(view.merkle_nodes())
+    new: list[tuple[int, int, str]] = []
+    span = merkle.BLOCK
+    while span <= size:
+        for lo in range(0, size - span + 1, span):
+            if (lo, lo + span) in have or lo < tree.kept_from:
+                continue  # purged leaves: only the frontier covers them
+            new.append((lo, span, tree.subtree(lo, lo + span).hex()))
+        span *= 2
+    return new
+
+
+def store_nodes(view: View, nodes: list[tuple[int, int, str]]) -> None:
+    """Insert cached subtree hashes; rows another process stored first are kept."""
+    for row in nodes:
+        view.execute(
+            "INSERT INTO merkle_nodes (lo, size, hash) VALUES (?, ?, ?) "
+            "ON CONFLICT (lo, size) DO NOTHING",
+            row,
+        )

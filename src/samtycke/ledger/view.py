@@ -150,9 +150,10 @@ class View:
                 out[seq] = digest
         return out
 
-    def merkle_blocks(self) -> dict[int, str]:
-        """Every cached Merkle block hash."""
-        return {int(b): str(h) for b, h in self.rows("SELECT block, hash FROM merkle_blocks")}
+    def merkle_nodes(self) -> dict[tuple[int, int], str]:
+        """Every cached Merkle subtree hash, keyed by its leaf range ``(lo, hi)``."""
+        rows = self.rows("SELECT lo, size, hash FROM merkle_nodes")
+        return {(int(lo), int(lo) + int(size)): str(h) for lo, size, h in rows}
 
 
 @contextlib.contextmanager
