@@ -66,6 +66,7 @@ def test_exit_codes_are_documented() -> None:
         "deployment.md",
         "enforcement.md",
         "scanner.md",
+        "email.md",
     ],
 )
 def test_doc_exists_and_links_resolve(doc: str) -> None:

@@ -1,7 +1,12 @@
-// The consent cookie, byte for byte the format of src/samtycke/consent.py.
+// The consent cookie, byte for byte the format of src/samtycke/consent.py;
+// tests/vectors/consent-cookie.json holds the cases both must agree on.
 import type { SamtyckeConsent, SamtyckeMethod } from "../samtycke.d";
 
 export const NAME = "samtycke";
+/** Hex digits of the declaration's fingerprint the cookie carries (COOKIE_FINGERPRINT_DIGITS). */
+export const FP_DIGITS = 12;
+/** Seconds of clock slack on both sides of the validity window (CLOCK_SLACK in consent.py). */
+export const SLACK = 300;
 const CODES: Record<SamtyckeMethod, string> = {
   "accept-all": "a",
   "reject-all": "r",
@@ -12,31 +17,35 @@ const CODES: Record<SamtyckeMethod, string> = {
 };
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const UINT = /^\d{1,12}$/;
+const HEX12 = /^[0-9a-f]{12}$/;
 
 const sorted = (a: Iterable<string>) => [...new Set(a)].sort();
 
 export function encode(s: SamtyckeConsent): string {
   const cats = sorted(["necessary", ...s.categories]).join(".");
-  const v = `v=1&id=${s.id}&r=${s.revision}&t=${s.timestamp}&m=${CODES[s.method]}&c=${cats}`;
+  const fp = (s.fingerprint || "").slice(0, FP_DIGITS);
+  const v = `v=2&id=${s.id}&r=${s.revision}&f=${fp}&t=${s.timestamp}&m=${CODES[s.method]}&c=${cats}`;
   return s.refusedServices.length ? `${v}&x=${sorted(s.refusedServices).join(".")}` : v;
 }
 
-/** Strict: anything that is not a valid cookie value gives null. */
+/** Strict: anything that is not a valid cookie value gives null. A format-1 cookie has no fingerprint. */
 export function decode(raw: string): SamtyckeConsent | null {
-  const f: Record<string, string> = {};
-  raw = raw.replace(/^"(.*)"$/, "$1"); // some servers quote cookie values
+  const f: Record<string, string> = Object.create(null); // no inherited keys like "constructor"
+  if (!raw || raw.length > 2048) return null;
+  if (raw.length >= 2 && raw[0] == '"' && raw[raw.length - 1] == '"') raw = raw.slice(1, -1);
   for (const part of raw.split("&")) {
     const i = part.indexOf("=");
     if (i < 0 || part.slice(0, i) in f) return null;
     f[part.slice(0, i)] = part.slice(i + 1);
   }
-  const method = (Object.keys(CODES) as SamtyckeMethod[]).find((k) => CODES[k] == f.m);
+  const method = (Object.keys(CODES) as SamtyckeMethod[]).find((k) => CODES[k] === f.m);
   const slugs = (t = "") => (t ? t.split(".") : []);
   const cats = slugs(f.c);
   const refused = slugs(f.x);
+  const v2 = f.v === "2";
   if (
-    raw.length > 2048 ||
-    f.v != "1" ||
+    !(v2 || f.v === "1") ||
+    (v2 && !HEX12.test(f.f)) ||
     !/^[0-9a-f]{32}$/.test(f.id) ||
     !UINT.test(f.r) ||
     !UINT.test(f.t) ||
@@ -50,11 +59,29 @@ export function decode(raw: string): SamtyckeConsent | null {
   return {
     id: f.id,
     revision: +f.r,
+    fingerprint: v2 ? f.f : null,
     timestamp: +f.t,
     method,
     categories: sorted(["necessary", ...cats]),
-    refusedServices: refused,
+    refusedServices: sorted(refused),
   };
+}
+
+/** The validity rule (ConsentState.window in consent.py): same revision and fingerprint, not expired. */
+export function current(
+  s: SamtyckeConsent,
+  revision: number,
+  fingerprint: string,
+  days: number,
+  now: number,
+): boolean {
+  return (
+    s.revision == revision &&
+    s.fingerprint != null &&
+    s.fingerprint == fingerprint.slice(0, FP_DIGITS) &&
+    now >= s.timestamp - SLACK &&
+    now < s.timestamp + days * 86400 + SLACK
+  );
 }
 
 /** Every value of cookie `name` visible to this page. */

@@ -1,5 +1,6 @@
 // Gated scripts and iframes: inert until their category (and service) is accepted.
 import { $$ } from "./dom";
+import { nocookie } from "./embed";
 
 export type Allow = (category: string, service?: string) => boolean;
 
@@ -32,18 +33,20 @@ export async function runScripts(ok: Allow, nonce?: string): Promise<void> {
   }
 }
 
-/** Load allowed `<iframe data-category data-src>`; the others get a placeholder asking consent. */
-export function frames(ok: Allow, blocked: (cat: string) => HTMLElement): void {
+/** Load allowed `<iframe data-category data-src>` (and those loaded once); the others wait
+ * behind a placeholder, shown before any decision too. */
+export function frames(ok: Allow, blocked: (f: HTMLIFrameElement) => HTMLElement): void {
   for (const f of $$<HTMLIFrameElement>("iframe[data-category][data-src]")) {
     const ph = f.previousElementSibling?.classList.contains("stk-ph") && f.previousElementSibling;
-    if (allowed(f, ok)) {
+    if (allowed(f, ok) || f.dataset.once) {
       if (ph) ph.remove();
       f.hidden = false;
-      if (f.getAttribute("src") != f.dataset.src) f.src = f.dataset.src!;
+      const src = nocookie(f.dataset.src!);
+      if (f.getAttribute("src") != src) f.src = src;
       mark(f);
     } else if (!ph) {
       f.hidden = true;
-      f.before(blocked(f.dataset.category!));
+      f.before(blocked(f));
     }
   }
 }

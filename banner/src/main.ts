@@ -2,11 +2,16 @@
 import type { SamtyckeApi, SamtyckeConsent, SamtyckeMethod } from "../samtycke.d";
 import * as C from "./cookie";
 import { $$, h } from "./dom";
-import { consentDefault, consentUpdate } from "./gcm";
+import { placeholder } from "./embed";
+import { signalDefaults, signalUpdate } from "./gcm";
 import { frames, ran, runScripts } from "./gate";
-import { retry, send } from "./send";
+import type { Source } from "./contract";
+import { keepClear } from "./layout";
+import { receipt, retry, send } from "./send";
 import type { Config } from "./types";
+import { theme } from "./theme";
 import { type Draft, Ui } from "./ui";
+import * as X from "./xd";
 
 declare const __CSS__: string;
 type View = "" | "banner" | "settings" | "notice";
@@ -18,6 +23,10 @@ const here = (url: string) =>
   new URL(url.replace("{lang}", ui.lang), me?.src || location.href).href;
 const now = () => Math.floor(Date.now() / 1000);
 const ids = cfg.categories.map((c) => c.id);
+const hex32 = () =>
+  [...crypto.getRandomValues(new Uint8Array(16))]
+    .map((b) => (b + 256).toString(16).slice(1))
+    .join("");
 
 function pickLanguage(): string {
   for (const want of [document.documentElement.lang, ...navigator.languages]) {
@@ -29,7 +38,10 @@ function pickLanguage(): string {
 }
 
 function signal(): SamtyckeMethod | null {
-  const gpc = (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
+  // cfg.gpc: the server that served this script saw Sec-GPC: 1 (the browser may not expose it).
+  const gpc =
+    (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true ||
+    cfg.gpc === true;
   if (gpc && cfg.global_privacy_control != "ignore") return "gpc";
   return navigator.doNotTrack == "1" && cfg.do_not_track != "ignore" ? "dnt" : null;
 }
@@ -37,12 +49,15 @@ function signal(): SamtyckeMethod | null {
 const ui = new Ui(cfg, pickLanguage());
 let state: SamtyckeConsent | null = null; // the current, valid decision
 let known: SamtyckeConsent | null = null; // any readable one, so a renewed decision keeps its id
+let sharedId: string | null = null; // the id the shared domains agreed on (xd.ts)
 let view: View = "";
 let back: Element | null = null;
 let draft: Draft = { cats: new Set(), refused: new Set() };
 const root = document.createElement("div");
 const live = document.createElement("div"); // stays put, so screen readers announce changes
 const box = document.createElement("div");
+let reopen: HTMLElement; // made once, so focus can come back to it
+let via: Source = "api"; // where the next decision is made (the record's source); a click says which layer
 
 const ok = (cat: string, service?: string): boolean =>
   cat == "necessary" ||
@@ -52,9 +67,7 @@ const ok = (cat: string, service?: string): boolean =>
 
 function load(): void {
   const fresh = (s: SamtyckeConsent) =>
-    s.revision == cfg.revision &&
-    now() - s.timestamp >= 0 &&
-    now() - s.timestamp < cfg.consent_days * 86400 + 300;
+    C.current(s, cfg.revision, cfg.fingerprint, cfg.consent_days, now());
   for (const s of C.read(C.NAME).map(C.decode)) {
     if (!s) continue;
     known = known || s;
@@ -67,7 +80,7 @@ function load(): void {
 }
 
 function apply(): void {
-  frames(ok, (cat) => ui.placeholder(cat));
+  frames(ok, (f) => placeholder(ui, f));
   runScripts(ok, nonce);
 }
 
@@ -88,7 +101,12 @@ function clear(): void {
     }
 }
 
-function decide(method: SamtyckeMethod, cats: string[], refused: string[] = []): void {
+function decide(
+  method: SamtyckeMethod,
+  cats: string[],
+  refused: string[] = [],
+  source: Source = method == "gpc" || method == "dnt" ? method : via,
+): void {
   const before = state;
   const accepted = ids.filter((id) => id == "necessary" || cats.includes(id));
   if (method == "custom" && before?.categories.some((c) => !accepted.includes(c)))
@@ -96,25 +114,17 @@ function decide(method: SamtyckeMethod, cats: string[], refused: string[] = []):
   const owner = (s: string) =>
     cfg.categories.find((c) => c.services.some((x) => x.id == s))?.id || "";
   state = known = {
-    id:
-      known?.id ||
-      [...crypto.getRandomValues(new Uint8Array(16))]
-        .map((b) => (b + 256).toString(16).slice(1))
-        .join(""),
+    id: known?.id || sharedId || hex32(),
     revision: cfg.revision,
+    fingerprint: cfg.fingerprint.slice(0, C.FP_DIGITS),
     timestamp: now(),
     method,
     categories: accepted,
     refusedServices: [...new Set(refused)].filter((s) => accepted.includes(owner(s))),
   };
-  C.write(
-    C.NAME,
-    C.encode(state),
-    cfg.consent_days * 86400,
-    C.siteDomain(location.hostname, cfg.domains),
-  );
+  keep(state);
   clear();
-  if (cfg.google_consent_mode) consentUpdate((c) => ok(c));
+  signalUpdate(cfg, (c) => ok(c));
   apply();
   live.textContent = ui.t.saved;
   dispatchEvent(new CustomEvent("samtycke:change", { detail: api.consent }));
@@ -128,11 +138,33 @@ function decide(method: SamtyckeMethod, cats: string[], refused: string[] = []):
         method,
         choices: Object.fromEntries(ids.map((id) => [id, ok(id)])),
         url: location.origin + location.pathname,
+        decision_id: hex32(),
+        refused_services: state.refusedServices,
+        source,
       })
     : Promise.resolve();
   // A script that already ran cannot be unloaded: reload once the decision is on its way.
   if ([...ran].some((k) => !ok(...(k.split("/") as [string, string?]))))
     Promise.race([sent, new Promise((r) => setTimeout(r, 2000))]).then(() => location.reload());
+}
+
+function keep(s: SamtyckeConsent): void {
+  const domain = C.siteDomain(location.hostname, cfg.domains);
+  C.write(C.NAME, C.encode(s), cfg.consent_days * 86400, domain);
+}
+
+function adopt(s: SamtyckeConsent | null): void {
+  // A decision made on another shared domain, newer than ours: it applies here too.
+  if (!s || !C.current(s, cfg.revision, cfg.fingerprint, cfg.consent_days, now())) return;
+  const was = state;
+  state = known = s;
+  keep(s);
+  clear();
+  signalUpdate(cfg, (c) => ok(c));
+  apply();
+  if (view == "banner") render("");
+  dispatchEvent(new CustomEvent("samtycke:change", { detail: api.consent }));
+  if (was && [...ran].some((k) => !ok(...(k.split("/") as [string, string?])))) location.reload();
 }
 
 function render(v: View): void {
@@ -146,20 +178,52 @@ function render(v: View): void {
       : v == "settings"
         ? ui.settings(draft)
         : v == "notice"
-          ? ui.notice(state!.method)
+          ? ui.notice(noticeKey())
           : null;
+  if (v == "settings" && state) layer!.querySelector(".stk-m")?.append(receiptLine(state.id));
   const wasModal = modal(view);
   view = v;
   root.lang = ui.lang;
-  box.replaceChildren(
-    ...(layer ? [layer] : []),
-    ...(cfg.settings_button && !v ? [ui.btn("settings", "stk-r", "reopen")] : []),
-  );
+  box.replaceChildren(...(layer ? [layer] : []));
+  reopen.textContent = ui.t.reopen;
+  reopen.hidden = !cfg.settings_button || !!v;
+  keepClear(v == "settings" ? null : layer || reopen);
+  // Inserted text is not reliably read out; a change in a live region that exists is.
+  if (v == "notice") setTimeout(() => (live.textContent = ui.t[noticeKey()]), 300);
   if (modal(v)) root.querySelector("h2")!.focus();
   else if (wasModal) {
     (back as HTMLElement | null)?.focus?.();
     back = null;
   }
+}
+
+/** The notice names what the signal left: its text for the declared mode. */
+function noticeKey(): string {
+  const m = state!.method;
+  const mode = m == "gpc" ? cfg.global_privacy_control : cfg.do_not_track;
+  return mode == "necessary-only" ? m + "_necessary" : m;
+}
+
+/** The consent id, and the receipt of the latest recorded decision as a download. */
+function receiptLine(id: string): HTMLElement {
+  const kept = receipt();
+  return h(
+    "p",
+    { class: "stk-receipt" },
+    `${ui.t.consent_id}: `,
+    h("code", {}, id),
+    kept && [
+      " ",
+      h(
+        "a",
+        {
+          href: "data:application/json;charset=utf-8," + encodeURIComponent(kept),
+          download: "samtycke-receipt.json",
+        },
+        ui.t.receipt,
+      ),
+    ],
+  );
 }
 
 function close(): void {
@@ -196,12 +260,19 @@ function onChange(e: Event): void {
 
 function onClick(e: MouseEvent): void {
   const t = (e.target as Element).closest?.<HTMLElement>(
-    "[data-samtycke-action],[data-samtycke-allow]",
+    "[data-samtycke-action],[data-samtycke-allow],[data-samtycke-once]",
   );
   if (!t) return;
   e.preventDefault();
-  const { samtyckeAction: a, samtyckeAllow: cat } = t.dataset;
-  if (cat) api.accept([...(state?.categories || []), cat]);
+  const { samtyckeAction: a, samtyckeAllow: cat, samtyckeService: sid } = t.dataset;
+  const ph = t.closest(".stk-ph");
+  const frame = ph?.nextElementSibling as HTMLIFrameElement | null;
+  via = ph ? "placeholder" : !root.contains(t) ? "api" : view == "settings" ? "settings" : "banner";
+  if (ph && "samtyckeOnce" in t.dataset) {
+    // This embed only, this page only: nothing is decided or recorded.
+    frame!.dataset.once = "1";
+    apply();
+  } else if (cat) allow(cat, sid);
   else if (a == "accept-all") api.acceptAll();
   else if (a == "reject-all") api.rejectAll();
   else if (a == "settings") api.show();
@@ -210,6 +281,18 @@ function onClick(e: MouseEvent): void {
     decide("custom", [...draft.cats], [...draft.refused]);
     render("");
   }
+  via = "api";
+  // The button that was pressed is gone with its placeholder: focus what it let in.
+  if (ph && !ph.isConnected) frame?.focus();
+}
+
+/** "Allow" on a placeholder: the category, or only this service of it. */
+function allow(cat: string, sid?: string): void {
+  const had = !!state?.categories.includes(cat);
+  const others = cfg.categories.find((c) => c.id == cat)!.services.map((s) => s.id);
+  const refused = (state?.refusedServices || []).concat(sid && !had ? others : []);
+  decide("custom", [...(state?.categories || []), cat], refused.filter((s) => s != sid));
+  render(view == "settings" ? "settings" : "");
 }
 
 function onKey(e: KeyboardEvent): void {
@@ -262,31 +345,57 @@ const api: SamtyckeApi = {
 };
 
 function start(): void {
+  root.id = "samtycke";
+  root.className = "stk";
   // A constructed stylesheet is not inline style, so style-src 'self' allows it.
-  const css = __CSS__;
+  const css = __CSS__ + theme(cfg, root);
   if (document.adoptedStyleSheets) {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(css);
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   } else document.head.append(h("style", { nonce }, css));
-  root.id = "samtycke";
-  root.className = "stk";
   live.className = "stk-sr";
   live.setAttribute("role", "status");
-  root.append(live, box);
-  document.body.append(root);
+  reopen = ui.btn("settings", "stk-r", "reopen");
+  root.append(live, box, reopen);
+  // First in the reading and focus order: the choice comes before the page it is about.
+  document.body.prepend(root);
   document.addEventListener("click", onClick);
   document.addEventListener("keydown", onKey);
   root.addEventListener("change", onChange);
   if (cfg.endpoint) retry(here(cfg.endpoint));
+  const shared = cfg.shared_domains || [];
+  const base =
+    cfg.endpoint && C.siteDomain(location.hostname, shared)
+      ? here(cfg.endpoint).replace(/\/v1\/consents$/, "")
+      : "";
+  if (!base) return void begin();
+  const arrived = X.arrived();
+  if (!state && arrived === undefined && X.leave(base, cfg.site, hex32())) return; // the page is replaced
+  const id = (sharedId = arrived || state?.id || null);
+  if (!id) return void begin();
+  const remote = X.latest(base, cfg.site, id).then((r) => X.newer(r, id, state));
+  if (state) {
+    begin();
+    remote.then(adopt);
+  } else
+    remote.then((s) => {
+      adopt(s);
+      begin();
+    });
+}
+
+function begin(): void {
   const sig = signal();
   const refusable = cfg.categories.some((c) => c.refusable);
-  if (state) {
-    apply();
-    render("");
-  } else if (sig && refusable) {
-    decide(sig, ["functional"]);
+  apply(); // necessary content runs, and embeds get their placeholders before any decision
+  if (state) render("");
+  else if (sig && refusable) {
+    // A signal only takes away: necessary, plus functional where the declaration says so.
+    const mode = sig == "gpc" ? cfg.global_privacy_control : cfg.do_not_track;
+    decide(sig, mode == "necessary-and-functional" ? ["functional"] : []);
     render("notice");
+    live.textContent = ui.t[noticeKey()];
   } else render(refusable ? "banner" : "");
   dispatchEvent(new CustomEvent("samtycke:ready", { detail: api.consent }));
 }
@@ -295,9 +404,7 @@ function start(): void {
 // and update, so they precede any Google tag that comes after samtycke.js.
 window.samtycke = api;
 load();
-if (cfg.google_consent_mode) {
-  consentDefault(cfg.wait_for_update);
-  if (state) consentUpdate((c) => ok(c));
-}
+signalDefaults(cfg);
+if (state) signalUpdate(cfg, (c) => ok(c));
 if (document.body) start();
 else document.addEventListener("DOMContentLoaded", start);

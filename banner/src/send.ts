@@ -1,26 +1,25 @@
-// Decisions go to the consent API; until it acknowledges one it waits in localStorage.
-export type Body = {
-  site: string;
-  consent_id: string;
-  revision: number;
-  fingerprint: string;
-  language: string;
-  method: string;
-  choices: Record<string, boolean>;
-  url: string;
-};
+// Decisions go to the consent API; until it records one it waits in localStorage and is
+// retried on every page load, with the same decision_id, so a retry is never a second record.
+import type { ConsentRequest, ConsentResponse } from "./contract";
+
+export type Body = ConsentRequest;
+type Pending = { b: Body; n: number }; // the body and how often it was tried
 
 const KEY = "samtycke.pending";
+export const RECEIPT = "samtycke.receipt";
+const MAX_TRIES = 20;
 
-function load(): Body[] {
+function load(): Pending[] {
   try {
-    return JSON.parse(localStorage.getItem(KEY) || "[]");
+    const list = JSON.parse(localStorage.getItem(KEY) || "[]");
+    // Entries of an earlier banner were bare bodies.
+    return list.map((x: Pending | Body) => ("b" in x ? x : { b: x, n: 0 }));
   } catch {
     return [];
   }
 }
 
-function store(list: Body[]): void {
+function store(list: Pending[]): void {
   try {
     if (list.length) localStorage.setItem(KEY, JSON.stringify(list.slice(-20)));
     else localStorage.removeItem(KEY);
@@ -29,32 +28,56 @@ function store(list: Body[]): void {
   }
 }
 
-const same = (a: Body, b: Body) => JSON.stringify(a) == JSON.stringify(b);
+const same = (a: Body, b: Body) =>
+  a.decision_id ? a.decision_id == b.decision_id : JSON.stringify(a) == JSON.stringify(b);
 
 /** POST one decision; resolves once the server answered or the attempt failed. */
 export function post(endpoint: string, body: Body): Promise<void> {
+  const settle = (recorded: boolean) =>
+    store(
+      load()
+        .map((p) => (same(p.b, body) ? { ...p, n: p.n + 1 } : p))
+        // 2xx: recorded. A body the server cannot even read will not improve. Anything
+        // else (a fingerprint a stale server does not know yet, 429, 5xx) is tried again.
+        .filter((p) => !(same(p.b, body) && (recorded || p.n >= MAX_TRIES))),
+    );
   return fetch(endpoint, {
     method: "POST",
     keepalive: true,
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify(body),
   }).then(
-    (r) => {
-      // 2xx: recorded. Other 4xx: the body is wrong and would be wrong again. 408/429/5xx: retry.
-      if (r.ok || (r.status >= 400 && r.status < 500 && r.status != 408 && r.status != 429))
-        store(load().filter((b) => !same(b, body)));
+    async (r) => {
+      if (r.ok) {
+        try {
+          const answer: ConsentResponse = await r.json();
+          localStorage.setItem(RECEIPT, JSON.stringify(answer.receipt || answer));
+        } catch {
+          // no receipt to keep; the decision is recorded all the same
+        }
+      }
+      settle(r.ok || r.status == 400 || r.status == 413);
     },
-    () => {},
+    () => settle(false),
   );
 }
 
 /** Keep the decision until acknowledged, then send it. */
 export function send(endpoint: string, body: Body): Promise<void> {
-  store([...load().filter((b) => !same(b, body)), body]);
+  store([...load().filter((p) => !same(p.b, body)), { b: body, n: 0 }]);
   return post(endpoint, body);
 }
 
 /** Resend what an earlier page could not deliver. */
 export function retry(endpoint: string): void {
-  for (const b of load()) post(endpoint, b);
+  for (const p of load()) post(endpoint, p.b);
+}
+
+/** The receipt of the latest recorded decision, as the server signed it. */
+export function receipt(): string | null {
+  try {
+    return localStorage.getItem(RECEIPT);
+  } catch {
+    return null;
+  }
 }

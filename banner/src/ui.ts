@@ -10,7 +10,7 @@ export interface Draft {
 
 export class Ui {
   constructor(
-    private c: Config,
+    public c: Config,
     public lang: string,
   ) {}
 
@@ -18,9 +18,9 @@ export class Ui {
     return this.c.texts[this.lang];
   }
 
-  /** A declaration text in the current language (Python already applied the fallbacks). */
+  /** A declaration text in the current language (Python gives every language, fallbacks applied). */
   tx(o: Texts): string {
-    return o[this.lang] ?? o[this.c.languages[0]] ?? "";
+    return o[this.lang] ?? "";
   }
 
   btn(action: string, cls = "stk-btn", text = action.replace("-", "_")): HTMLElement {
@@ -42,13 +42,23 @@ export class Ui {
   }
 
   banner(policy: string | null): HTMLElement {
-    const t = this.t;
+    const { c, t } = this;
     return h(
       "section",
       { class: "stk-b", role: "dialog", "aria-labelledby": "stk-t", "aria-describedby": "stk-d" },
+      c.theme.logo && h("img", { class: "stk-logo", src: c.theme.logo, alt: "" }),
       h("h2", { id: "stk-t", tabindex: -1 }, t.title),
-      h("p", { id: "stk-d" }, t.intro),
-      policy && h("p", {}, h("a", { href: policy }, t.policy)),
+      // Only the text scrolls when space is short: heading and the three buttons stay in view.
+      h(
+        "div",
+        { class: "stk-bt" },
+        h("p", { id: "stk-d" }, t.intro),
+        // Who else receives data, linked to the list of them; how long choices and cookies last.
+        t.parties &&
+          h("p", {}, policy ? h("a", { href: policy + "#samtycke-parties" }, t.parties) : t.parties),
+        h("p", {}, t.lifetimes),
+        policy && h("p", {}, h("a", { href: policy }, t.policy)),
+      ),
       this.actions("settings"),
     );
   }
@@ -130,7 +140,9 @@ export class Ui {
                 "li",
                 {},
                 h("b", {}, k.name),
-                ` · ${k.domain} · ${this.tx(k.expires)}`,
+                ` · ${k.provider} · ${k.domain}`,
+                k.third_party && [" · ", h("b", {}, t.third_party)],
+                ` · ${this.tx(k.expires)}`,
                 k.purpose && [h("br"), this.tx(k.purpose)],
               ),
             ),
@@ -145,21 +157,6 @@ export class Ui {
       { class: "stk-n", "aria-label": this.t.settings_title },
       h("p", {}, this.t[method]),
       h("div", { class: "stk-a" }, this.btn("settings"), this.btn("close")),
-    );
-  }
-
-  placeholder(cat: string): HTMLElement {
-    const label = this.tx(this.c.categories.find((c) => c.id == cat)?.label ?? {}) || cat;
-    const fill = (s: string) => s.replace("{category}", label);
-    return h(
-      "div",
-      { class: "stk-ph", lang: this.lang },
-      h("p", {}, fill(this.t.blocked)),
-      h(
-        "button",
-        { type: "button", class: "stk-btn", "data-samtycke-allow": cat },
-        fill(this.t.allow),
-      ),
     );
   }
 }

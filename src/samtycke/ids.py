@@ -13,6 +13,7 @@ import secrets
 
 _HEX32 = re.compile(r"[0-9a-f]{32}")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_HEX12 = re.compile(r"[0-9a-f]{12}")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _UINT = re.compile(r"[0-9]{1,12}")
 _DOMAIN = re.compile(
@@ -34,6 +35,11 @@ def is_hex64(value: object) -> bool:
     return _matches(_HEX64, value)
 
 
+def is_hex12(value: object) -> bool:
+    """True for 12 lower-case hex digits (the fingerprint prefix in the consent cookie)."""
+    return _matches(_HEX12, value)
+
+
 def is_slug(value: object) -> bool:
     """True for a site, category or service id: a-z, 0-9 and single inner hyphens."""
     return _matches(_SLUG, value)
@@ -47,6 +53,11 @@ def is_uint(value: object) -> bool:
 def is_domain(value: object) -> bool:
     """True for a lower-case host name, optionally with a leading dot."""
     return _matches(_DOMAIN, value)
+
+
+def is_site_domain(value: object) -> bool:
+    """A domain a site may declare: a host name with a dot, or ``localhost`` for development."""
+    return is_domain(value) and isinstance(value, str) and ("." in value or value == "localhost")
 
 
 def new_id() -> str:

@@ -75,7 +75,7 @@ def test_site_settings_and_proof_fields(decl: Declaration) -> None:
     assert c["domains"] == ["kafe.test", "kafe.example"]
     assert (c["do_not_track"], c["global_privacy_control"]) == (
         "ignore",
-        "necessary-and-functional",
+        "necessary-only",
     )
     assert (c["google_consent_mode"], c["wait_for_update"], c["settings_button"]) == (
         True,
@@ -105,6 +105,8 @@ def test_categories_in_display_order_with_their_cookies(decl: Declaration) -> No
             "name": "_st",
             "domain": "kafe.test",
             "service": "stats",
+            "provider": "Stats Inc",
+            "third_party": False,
             "expires": {"sv": "2 år", "en": "2 years"},
             "purpose": {"sv": "Räknar besök.", "en": "Counts visits."},
         }
@@ -133,12 +135,14 @@ def test_ui_texts_are_filled_in_every_language(decl: Declaration) -> None:
     en = texts["en"]
     # Braces in the site name are not format fields.
     assert en["intro"].startswith("Kafé {Nord} uses necessary cookies")
-    assert "for: Functional, Analytics." in en["intro"]
+    assert "cookies for functional, analytics." in en["intro"]
     assert "kept for 30 days" in en["settings_intro"]
     assert texts["sv"]["language_name"] == "Svenska"
     for lang, table in texts.items():
         for key, value in table.items():
-            leftover = value.replace("{category}", "").replace("{Nord}", "")
+            leftover = value.replace("{Nord}", "")
+            for field in ("{category}", "{service}"):  # filled in by the placeholder
+                leftover = leftover.replace(field, "")
             assert "{" not in leftover, f"{lang}.{key}: {value}"
 
 

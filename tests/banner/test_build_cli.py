@@ -41,12 +41,14 @@ def test_build_writes_script_and_policy_pages(tmp_path: Path) -> None:
     code, stdout, stderr = run("build", declaration(tmp_path), "-o", str(out))
     assert code == 0, stderr
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-    assert files == ["cookies/en.html", "cookies/sv.html", "samtycke.js"]
+    assert files == [".well-known/gpc.json", "cookies/en.html", "cookies/sv.html", "samtycke.js"]
     script = (out / "samtycke.js").read_text(encoding="utf-8")
     assert script.startswith("window.samtyckeConfig=")
     assert '"policy_url":"cookies/{lang}.html"' in script
     assert '"endpoint":null' in script  # static mode
-    assert "<html" in (out / "cookies" / "sv.html").read_text(encoding="utf-8").lower()
+    policy = (out / "cookies" / "sv.html").read_text(encoding="utf-8")
+    assert '<script src="../samtycke.js" defer></script>' in policy
+    assert (out / ".well-known" / "gpc.json").read_text(encoding="utf-8") == '{"gpc":true}\n'
     assert "samtycke.js" in stdout
 
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from samtycke.consent import encode_consent_cookie
 from samtycke.contrib.flask import Samtycke
+from tests.enforce.conftest import SHOP_FP
 
 SHOP = Path(__file__).resolve().parent.parent / "enforce" / "shop.toml"
 
@@ -49,7 +50,7 @@ def test_g_consent_and_stripped_cookies() -> None:
     r = client.get("/")
     assert r.text == "analytics=False via none"
     assert cookie_names(r) == ["sessionid"]
-    value = encode_consent_cookie(["analytics"], 3, timestamp=time.time())
+    value = encode_consent_cookie(["analytics"], 3, timestamp=time.time(), fingerprint=SHOP_FP)
     r = client.get("/", headers={"Cookie": f"samtycke={value}"})
     assert r.text == "analytics=True via cookie"
     assert cookie_names(r) == ["sessionid", "_ga_X1"]
@@ -70,7 +71,7 @@ def test_injection_when_enabled() -> None:
 
     r = app.test_client().get("/plain")
     assert r.text == (
-        '<html><head><title>p</title><script src="/static/samtycke/samtycke.js" defer></script>'
+        '<html><head><title>p</title><script src="/samtycke/samtycke.js" defer></script>'
         "</head><body></body></html>"
     )
     assert r.headers["Content-Length"] == str(len(r.data))

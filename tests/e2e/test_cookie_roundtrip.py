@@ -20,7 +20,7 @@ import pytest
 
 from samtycke.banner import build_script
 from samtycke.consent import decode_consent_cookie, encode_consent_cookie
-from samtycke.declaration import Declaration, load_declaration
+from samtycke.declaration import Declaration, fingerprint, load_declaration
 from samtycke.enforce import WSGIConsentMiddleware
 
 pytestmark = pytest.mark.e2e
@@ -92,7 +92,7 @@ def test_accept_all_in_the_banner_decodes_in_python_and_unlocks_cookies(
     assert state is not None
     assert state.method == "accept-all" and state.explicit
     assert state.categories == set(shop.category_ids)
-    assert state.is_current(shop.site.revision, shop.site.consent_days)
+    assert state.is_current(shop.site.revision, fingerprint(shop), shop.site.consent_days)
     assert abs(state.timestamp - time.time()) < 60
     page.reload()
     assert names(page.context) == {"sessionid", "lang", "_ga", "_fbp", "samtycke"}
@@ -112,7 +112,11 @@ def test_a_cookie_encoded_in_python_is_read_by_the_banner(
     page: Any, site: str, shop: Declaration
 ) -> None:
     value = encode_consent_cookie(
-        ["analytics"], shop.site.revision, timestamp=time.time(), refused_services=["meta-pixel"]
+        ["analytics"],
+        shop.site.revision,
+        timestamp=time.time(),
+        refused_services=["meta-pixel"],
+        fingerprint=fingerprint(shop),
     )
     page.context.add_cookies([{"name": "samtycke", "value": value, "url": site}])
     page.goto(site)

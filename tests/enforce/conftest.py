@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from samtycke.consent import encode_consent_cookie
-from samtycke.declaration import Declaration, load_declaration
+from samtycke.declaration import Declaration, fingerprint, load_declaration
 
 SHOP = Path(__file__).resolve().parent / "shop.toml"
+SHOP_FP = fingerprint(load_declaration(SHOP))
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +29,11 @@ def shop() -> Declaration:
 def cookie(*categories: str, method: str = "custom", revision: int = 3, age_days: float = 0) -> str:
     """A ``samtycke=…`` pair for a Cookie header."""
     value = encode_consent_cookie(
-        list(categories), revision, timestamp=time.time() - age_days * 86400, method=method
+        list(categories),
+        revision,
+        timestamp=time.time() - age_days * 86400,
+        method=method,
+        fingerprint=SHOP_FP,
     )
     return f"samtycke={value}"
 

@@ -13,8 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from samtycke.consent import decode_consent_cookie, encode_consent_cookie
-from samtycke.declaration import Declaration, load_declaration
+from samtycke.declaration import Declaration, fingerprint, load_declaration
 from samtycke.enforce import Enforcer
+from tests.enforce.conftest import SHOP_FP
 
 Cookie = Callable[..., str]
 
@@ -67,7 +68,9 @@ def test_custom_choice_passes_its_categories_and_patterns(
 
 
 def test_a_refused_service_is_stripped_inside_an_accepted_category(shop: Declaration) -> None:
-    value = encode_consent_cookie(["functional", "analytics"], 3, refused_services=["abtest"])
+    value = encode_consent_cookie(
+        ["functional", "analytics"], 3, refused_services=["abtest"], fingerprint=SHOP_FP
+    )
     e = Enforcer(shop)
     assert passing(e, f"samtycke={value}") == [
         "sessionid",
@@ -98,10 +101,10 @@ def test_consent_just_inside_consent_days_still_counts(
     assert Enforcer(shop).consent(consent_cookie("analytics", age_days=89.9)).allows("analytics")
 
 
-def test_gpc_and_dnt_mean_necessary_and_functional_without_a_choice(shop: Declaration) -> None:
+def test_gpc_and_dnt_by_default_mean_necessary_only_without_a_choice(shop: Declaration) -> None:
     e = Enforcer(shop)
     for signals in ({"gpc": "1"}, {"dnt": "1"}, {"gpc": " 1 ", "dnt": "0"}):
-        assert passing(e, None, **signals) == ["sessionid", "lang", "ab_variant", "samtycke"]
+        assert passing(e, None, **signals) == ["sessionid", "samtycke"]
     assert e.consent(None, gpc="1").source == "gpc"
     assert e.consent(None, dnt="1").source == "dnt"
     assert e.consent(None, gpc="0", dnt="yes").source == "none"
@@ -211,8 +214,10 @@ def test_an_unknown_undeclared_mode_is_refused(shop: Declaration) -> None:
 
 def test_a_name_declared_twice_is_decided_by_domain(shop: Declaration) -> None:
     extra = dataclasses.replace(shop.cookies[3], domain="tracker.example", category="marketing")
-    e = Enforcer(dataclasses.replace(shop, cookies=(*shop.cookies, extra)))
-    analytics_only = e.consent(f"samtycke={encode_consent_cookie(['analytics'], 3)}")
+    twice = dataclasses.replace(shop, cookies=(*shop.cookies, extra))
+    e = Enforcer(twice)
+    value = encode_consent_cookie(["analytics"], 3, fingerprint=fingerprint(twice))
+    analytics_only = e.consent(f"samtycke={value}")
     assert e.allows_set_cookie("_ga=1; Domain=.shop.example", analytics_only)
     assert not e.allows_set_cookie("_ga=1; Domain=tracker.example", analytics_only)
     assert not e.allows_set_cookie("_ga=1", analytics_only, host="www.tracker.example:8443")
@@ -241,11 +246,13 @@ def test_the_memoised_window_agrees_with_consent_state_is_current(
     revision: int, method: str, timestamp: int, offset: int
 ) -> None:
     e = _shop_enforcer
-    value = encode_consent_cookie(["analytics"], revision, timestamp=timestamp, method=method)
+    value = encode_consent_cookie(
+        ["analytics"], revision, timestamp=timestamp, method=method, fingerprint=SHOP_FP
+    )
     state = decode_consent_cookie(value)
     assert state is not None
     now = timestamp + offset
-    expected = state.explicit and state.is_current(3, 90, now)
+    expected = state.explicit and state.is_current(3, SHOP_FP, 90, now)
     assert (e.consent(f"samtycke={value}", now=now).source == "cookie") == expected
 
 

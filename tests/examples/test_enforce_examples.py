@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from samtycke.consent import encode_consent_cookie
+from samtycke.declaration import fingerprint, load_declaration
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TAG = b'<script src="/samtycke.js" defer></script>'
@@ -29,8 +30,12 @@ def load(name: str) -> ModuleType:
     return module
 
 
-def accepted() -> str:
-    value = encode_consent_cookie(["functional", "analytics"], 1, timestamp=time.time())
+def accepted(name: str) -> str:
+    """A current consent cookie for the example ``name``'s declaration."""
+    fp = fingerprint(load_declaration(EXAMPLES / name / "samtycke.toml"))
+    value = encode_consent_cookie(
+        ["functional", "analytics"], 1, timestamp=time.time(), fingerprint=fp
+    )
     return f"samtycke={value}"
 
 
@@ -55,7 +60,7 @@ def test_fastapi_example() -> None:
     assert r.status_code == 200
     assert names(r.headers.get_list("set-cookie")) == ["session"]
     assert TAG + b"</head>" in r.content and r.headers["content-length"] == str(len(r.content))
-    r = asgi_get(app, "/", {"cookie": accepted()})
+    r = asgi_get(app, "/", {"cookie": accepted("fastapi")})
     assert names(r.headers.get_list("set-cookie")) == ["_ga", "ab_variant", "session"]
     assert b"analytics allowed: True (from cookie)" in r.content
     script = asgi_get(app, "/samtycke.js")
@@ -65,9 +70,10 @@ def test_fastapi_example() -> None:
 def test_flask_example() -> None:
     client = load("flask").app.test_client(use_cookies=False)
     r = client.get("/", headers={"DNT": "1"})
-    assert names(r.headers.getlist("Set-Cookie")) == ["ab_variant", "session"]
+    # A privacy signal never grants consent: the A/B cookie waits for a choice.
+    assert names(r.headers.getlist("Set-Cookie")) == ["session"]
     assert b"(from dnt)" in r.data and TAG in r.data
-    r = client.get("/", headers={"Cookie": accepted()})
+    r = client.get("/", headers={"Cookie": accepted("flask")})
     assert names(r.headers.getlist("Set-Cookie")) == ["_ga", "ab_variant", "session"]
 
 
@@ -87,7 +93,7 @@ print(json.dumps(out))
 def test_django_example() -> None:
     # A subprocess: Django settings are process-wide and the contrib tests configure their own.
     proc = subprocess.run(
-        [sys.executable, "-c", DJANGO_PROBE, accepted()],
+        [sys.executable, "-c", DJANGO_PROBE, accepted("django")],
         cwd=EXAMPLES / "django",
         capture_output=True,
         text=True,

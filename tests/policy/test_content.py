@@ -1,4 +1,4 @@
-"""What the policy page says and how it is built, in every language (issue 2, point 4)."""
+"""What the policy page says and how it is built, in every language."""
 
 from __future__ import annotations
 
@@ -53,7 +53,10 @@ def row_of(html: str, name: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def pages(small: Declaration) -> dict[str, str]:
-    return {lang: render_policy(small, lang, updated=DAY) for lang in LANGUAGES}
+    return {
+        lang: render_policy(small, lang, updated=DAY, script_src="/samtycke.js")
+        for lang in LANGUAGES
+    }
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -93,13 +96,13 @@ def test_tables_have_scoped_headers_and_captions(
     assert tables == 4
     assert html.count("<caption>") == tables
     scopes = [th.get("scope") for th in doc.find("th")]
-    assert scopes.count("col") == 4 * 3 + 5
+    assert scopes.count("col") == 5 * 3 + 5
     assert scopes.count("row") == 4 + 1  # four cookies, one storage key
     assert set(scopes) == {"col", "row"}
-    headers = re.findall(r'<th scope="col">([^<]*)</th>', html)[:4]
+    headers = re.findall(r'<th scope="col">([^<]*)</th>', html)[:5]
     assert headers == [
         unescape(escape(locales.text(lang, f"table.{k}")))
-        for k in ("name", "belongs_to", "expires", "purpose")
+        for k in ("name", "provider", "belongs_to", "expires", "purpose")
     ]
 
 
@@ -115,10 +118,10 @@ def test_settings_button_reopens_the_banner(
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_localized_expiry_in_tables(pages: dict[str, str], lang: str) -> None:
     html = pages[lang]
-    assert row_of(html, "_ga")[1] == EXPECTED[lang]["2y"]
-    assert row_of(html, "_gid")[1] == EXPECTED[lang]["1d"]
-    assert row_of(html, "recent")[1] == EXPECTED[lang]["30d"]
-    assert row_of(html, "sessionid")[1].startswith(SESSION[lang])
+    assert row_of(html, "_ga")[2] == EXPECTED[lang]["2y"]
+    assert row_of(html, "_gid")[2] == EXPECTED[lang]["1d"]
+    assert row_of(html, "recent")[2] == EXPECTED[lang]["30d"]
+    assert row_of(html, "sessionid")[2].startswith(SESSION[lang])
     # localStorage without a declared lifetime stays until deleted
     assert row_of(html, "theme")[2] == PERSISTENT[lang]
 
@@ -126,8 +129,11 @@ def test_localized_expiry_in_tables(pages: dict[str, str], lang: str) -> None:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_third_party_cookies_are_marked(pages: dict[str, str], lang: str) -> None:
     mark = locales.text(lang, "table.third_party")
-    assert row_of(pages[lang], "_gid")[0] == f"analytics.example ({mark})"
-    assert row_of(pages[lang], "_ga")[0] == "kaffe.example"
+    assert row_of(pages[lang], "_gid")[1] == f"analytics.example ({mark})"
+    assert row_of(pages[lang], "_ga")[1] == "kaffe.example"
+    # The provider: the service's, else the site's own controller.
+    assert row_of(pages[lang], "_ga")[0] == "Google"
+    assert row_of(pages[lang], "sessionid")[0] == "Kaffebryggeriet AB"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -139,7 +145,7 @@ def test_purposes_are_in_the_page_language(pages: dict[str, str], lang: str) -> 
         "nb": "Holder deg innlogget.",
         "de": "Hält Sie angemeldet.",
     }
-    assert row_of(pages[lang], "sessionid")[2] == purpose[lang]
+    assert row_of(pages[lang], "sessionid")[3] == purpose[lang]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -232,8 +238,8 @@ def small_without_date(decl: Declaration) -> Declaration:
 def test_markdown_has_the_same_parts(small: Declaration) -> None:
     md = render_policy(small, "sv", "md", updated=DAY)
     assert md.startswith("# Cookiepolicy\n")
-    assert "| Namn | Tillhör | Upphör | Därför använder vi den |" in md
-    assert "| `_ga` | kaffe.example | 2 år | Skiljer besökare åt. |" in md
+    assert "| Namn | Leverantör | Tillhör | Upphör | Därför använder vi den |" in md
+    assert "| `_ga` | Google | kaffe.example | 2 år | Skiljer besökare åt. |" in md
     assert 'data-samtycke-action="settings"' in md
     assert "[integritet@kaffe.example](<mailto:integritet@kaffe.example>)" in md
     assert "9 mars 2026" in md

@@ -78,10 +78,13 @@ def _tags(html: str, check_html: Callable[[str], Any]) -> list[tuple[str, dict[s
 def test_html_escapes_every_declaration_string(
     hostile: Declaration, lang: str, fragment: bool, check_html: Callable[[str], Any]
 ) -> None:
-    html = render_policy(hostile, lang, fragment=fragment)
+    html = render_policy(hostile, lang, fragment=fragment, script_src="/samtycke.js")
     tags = _tags(html, check_html)
     names = {t for t, _ in tags}
-    assert "script" not in names and "img" not in names
+    scripts = [attrs for t, attrs in tags if t == "script"]
+    assert scripts == ([] if fragment else [{"src": "/samtycke.js", "defer": None}])
+    html = html.replace('<script src="/samtycke.js" defer></script>', "")
+    assert "img" not in names
     assert not any(a.startswith("on") for _, attrs in tags for a in attrs)
     assert "<script" not in html and "<img" not in html
     assert "&lt;script&gt;" in html or "&lt;img" in html
@@ -91,6 +94,12 @@ def test_html_escapes_every_declaration_string(
     assert not any(h.startswith("javascript") for h in hrefs)
     assert 'href="https://evil.example/policy?a=1&amp;b=&#x27;x&#x27;"' in html
     assert "<code>x|y`z&amp;w</code>" in html
+
+
+def test_inlined_banner_cannot_be_ended_by_declaration_text(hostile: Declaration) -> None:
+    html = render_policy(hostile, "en")
+    assert html.count("<script") == 1 and html.count("</script>") == 1
+    assert "\\u003cscript>alert(1)\\u003c/script>" in html  # the site name, in the config
 
 
 def test_html_title_and_attributes_escape_the_site_name(hostile: Declaration) -> None:

@@ -65,7 +65,7 @@ def seen(fragment: str) -> str:
 
 
 def ga_cell(html: str) -> str:
-    m = re.search(r"<code>_ga</code></th>(?:\s*<td>.*?</td>){2}\s*<td>(.*?)</td>", html, re.S)
+    m = re.search(r"<code>_ga</code></th>(?:\s*<td>.*?</td>){3}\s*<td>(.*?)</td>", html, re.S)
     assert m, html
     return m.group(1)
 
@@ -87,7 +87,7 @@ def check_html(purpose: str, name: str) -> None:
 def check_markdown(purpose: str, name: str) -> None:
     rendered = MD.render(render_policy(with_texts(purpose, name), "en", "md"))
     m = re.search(
-        r"<td><code>_ga</code></td>\s*<td>.*?</td>\s*<td>.*?</td>\s*<td>(.*?)</td>", rendered, re.S
+        r"<td><code>_ga</code></td>(?:\s*<td>.*?</td>){3}\s*<td>(.*?)</td>", rendered, re.S
     )
     assert m, rendered
     assert normal(seen(m.group(1))) == normal(purpose)

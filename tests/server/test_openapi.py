@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
+from starlette.routing import Route
 
+from samtycke.contract import BannerConfig, ConsentRequest
+from samtycke.contract_rules import object_schema
+from samtycke.server import ServerConfig, create_app
 from samtycke.server.openapi import SCHEMAS, openapi_document
 from samtycke.server.validation import FIELDS
-from tests.server.conftest import LiveServer
+from tests.server.conftest import LiveServer, write_site
 
 schema = schemathesis.openapi.from_dict(openapi_document())
 
@@ -30,3 +36,21 @@ def test_served_document_is_the_one_tested(server: LiveServer) -> None:
 
 def test_documented_request_fields_are_the_validated_ones() -> None:
     assert set(SCHEMAS["ConsentRequest"]["properties"]) == set(FIELDS)
+    assert {"decision_id", "refused_services", "source"} <= set(FIELDS)
+
+
+def test_every_route_of_the_app_is_described(tmp_path: Path) -> None:
+    app = create_app(ServerConfig(declaration=write_site(tmp_path, "shop", "shop.example")))
+    described = openapi_document()["paths"]
+    for route in app.routes:
+        assert isinstance(route, Route)
+        for method in route.methods or ():
+            if method != "HEAD":
+                assert method.lower() in described.get(route.path, {}), (
+                    f"{method} {route.path} is not in the OpenAPI document"
+                )
+
+
+def test_bodies_are_generated_from_the_contract() -> None:
+    assert SCHEMAS["ConsentRequest"] == object_schema(ConsentRequest, closed=True)
+    assert SCHEMAS["BannerConfig"] == object_schema(BannerConfig)

@@ -76,3 +76,11 @@ def test_cors_headers_only_for_declared_origins(server: LiveServer) -> None:
     assert "access-control-allow-origin" not in other.headers
     odd = get(server, "/v1/sites/shop", headers={"Origin": "null"})
     assert odd.status_code == 200 and "access-control-allow-origin" not in odd.headers
+
+
+def test_policy_page_loads_the_sites_banner(server: LiveServer) -> None:
+    html = get(server, "/v1/sites/shop/cookies/en").text
+    src = f"{server.url}/v1/sites/shop/samtycke.js"
+    assert f'<script src="{src}" defer></script>' in html
+    assert 'data-samtycke-action="settings"' in html
+    assert server.state.sites["shop"].fingerprint in httpx.get(src).text

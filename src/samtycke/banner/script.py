@@ -39,6 +39,7 @@ def build_script(
     endpoint: str | None = None,
     policy_url: str | None = None,
     purposes: bool = False,
+    gpc: bool = False,
 ) -> str:
     """The complete ``samtycke.js`` of a site: config assignment, then the engine.
 
@@ -48,12 +49,15 @@ def build_script(
     and the cookie policy linked from the banner has them.
     """
     config = json.dumps(
-        banner_config(decl, endpoint=endpoint, policy_url=policy_url, purposes=purposes),
+        banner_config(decl, endpoint=endpoint, policy_url=policy_url, purposes=purposes, gpc=gpc),
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    # "</" would end an inlined <script> early; the escape means the same in JS.
-    config = config.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    # "</" would end an inlined <script> early and "<!--" could keep it from ending:
+    # every "<" as \u003c means the same in JSON and JS and rules out both.
+    config = (
+        config.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
     return f"window.samtyckeConfig={config};\n{engine_js()}"
 
 

@@ -41,6 +41,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "ledger",
         "Export, verify, purge or summarise the consent ledger.",
     ),
+    "mail": (
+        "samtycke.cli.mail",
+        "mail",
+        "Consent for tracking in e-mail: keys, choices, rewriting, counts.",
+    ),
     "scan": (
         "samtycke.cli.scan",
         "scan",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from samtycke.banner import banner_css, build_script
+from samtycke.banner import GPC_PATH, banner_css, build_script, gpc_json
 from samtycke.cli._common import load_or_exit, write_atomically
 from samtycke.declaration import Declaration
 from samtycke.errors import SamtyckeError
@@ -35,16 +35,43 @@ class BuildOutputError(SamtyckeError):
     help="Cookie policy link, may contain {lang} (default: the declaration's policy_url, "
     f"else {DEFAULT_POLICY_URL} next to samtycke.js).",
 )
-def build(file: str, out: Path, endpoint: str | None, policy_url: str | None) -> None:
-    """Write OUT/samtycke.js and OUT/cookies/<lang>.html for every declared language.
+@click.option(
+    "--db",
+    default=None,
+    help="Register this declaration's snapshot in the ledger at URL, so the consent "
+    "server accepts decisions made on this build even before it serves it.",
+)
+def build(
+    file: str, out: Path, endpoint: str | None, policy_url: str | None, db: str | None
+) -> None:
+    """Write OUT/samtycke.js, OUT/cookies/<lang>.html for every declared language
+    (each with the banner) and OUT/.well-known/gpc.json.
 
-    Exit 0 when built, 1 when FILE is invalid, 2 when FILE or OUT cannot be used.
+    Exit 0 when built, 1 when FILE is invalid, 2 when FILE, OUT or the ledger cannot be used.
     """
-    decl = load_or_exit(file)
+    decl = load_or_exit(file, publish=True)
     url = policy_url or decl.site.policy_url or DEFAULT_POLICY_URL
     files = build_files(decl, endpoint=endpoint, policy_url=url)
+    if db is not None:
+        register_in_ledger(db, decl)
     write_files(out, files)
     click.echo(f"{out}: wrote {', '.join(sorted(files))}")
+
+
+def register_in_ledger(db: str, decl: Declaration) -> None:
+    """Store the snapshot of ``decl`` in the ledger at ``db``; warn when revision was not raised."""
+    from samtycke.ledger import Ledger  # the server extra, needed only with --db
+    from samtycke.snapshots import register_snapshot, revision_drift
+
+    ledger = Ledger(db)
+    try:
+        drift = revision_drift(ledger, decl)
+        if drift is not None:
+            click.echo(f"warning: {drift}", err=True)
+        if register_snapshot(ledger, decl):
+            click.echo(f"{db}: registered the snapshot of site {decl.site.id!r}", err=True)
+    finally:
+        ledger.close()
 
 
 def build_files(
@@ -58,7 +85,11 @@ def build_files(
     if css:
         files["samtycke.css"] = css
     for lang in decl.site.languages:
-        files[f"cookies/{lang}.html"] = render_policy(decl, lang, "html")
+        # The page loads the samtycke.js written next to cookies/, so its settings button works.
+        files[f"cookies/{lang}.html"] = render_policy(
+            decl, lang, "html", script_src="../samtycke.js"
+        )
+    files[GPC_PATH] = gpc_json(decl)
     return files
 
 

@@ -13,7 +13,8 @@ from typing import Any, cast
 from samtycke import locales
 from samtycke.declaration.expiry import Expiry, ExpiryGrammarError, parse_expiry
 from samtycke.declaration.lines import LineMap
-from samtycke.declaration.models import LocalText
+from samtycke.declaration.models import LocalText, Service
+from samtycke.declaration.urls import url_problem
 from samtycke.errors import Problem
 
 
@@ -25,6 +26,11 @@ class Checks:
         self.lines = lines
         self.problems: list[Problem] = []
         self.languages: tuple[str, ...] = ("en",)
+        # Declared but invalid: their own error is the one message about them,
+        # so a reference to one is not reported again.
+        self.invalid_services: set[str] = set()
+        self.mistyped_categories: set[str] = set()
+        self.fallback: dict[str, tuple[str, ...]] = {}  # [site] fallback, once read
 
     # -- reporting ---------------------------------------------------------
     def error(self, path: Sequence[str | int], message: str) -> None:
@@ -65,6 +71,23 @@ class Checks:
             self.error((*path, key), f"{what}: {key} must be a non-empty string, not {show(value)}")
             return None
         return value.strip()
+
+    def url(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        path: Sequence[str | int],
+        what: str,
+        *,
+        relative: bool = False,
+    ) -> str | None:
+        value = self.string(table, key, path, what)
+        problem = None if value is None else url_problem(value, relative=relative)
+        if problem is not None:
+            allowed = "an http(s) URL or a path" if relative else "an http(s) URL"
+            self.error((*path, key), f"{what}: {key} {value!r} is not {allowed} ({problem})")
+            return None
+        return value
 
     def integer(
         self,
@@ -173,13 +196,18 @@ class Checks:
                     f"{what}: {key} has no text in the default language {default!r} (the first of [site] languages)",
                 )
         else:
+            found = LocalText(texts, default, self.fallback)
             missing = [lang for lang in self.languages[1:] if lang not in texts]
             if missing and required:
-                self.warn(
-                    (*path, key),
-                    f"{what}: {key} has no text in {', '.join(missing)}; the {default!r} text is shown instead",
+                by_source: dict[str, list[str]] = {}
+                for lang in missing:
+                    by_source.setdefault(found.source(lang), []).append(lang)
+                shown = "; ".join(
+                    f"{key} has no text in {', '.join(langs)}; the {src!r} text is shown instead"
+                    for src, langs in by_source.items()
                 )
-        return LocalText(texts, default)
+                self.warn((*path, key), f"{what}: {shown}")
+        return LocalText(texts, default, self.fallback)
 
     def expiry(
         self, table: Mapping[str, Any], path: Sequence[str | int], what: str, *, required: bool
@@ -204,6 +232,30 @@ class Checks:
             self.error((*path, "expires"), f"{what}: expires {value!r} is not a duration {exc}")
             return None
 
+    def service_ref(
+        self,
+        table: Mapping[str, Any],
+        path: Sequence[str | int],
+        what: str,
+        services: Mapping[str, Service],
+    ) -> Service | None:
+        """The service ``table["service"]`` names (None, reported, when it is unknown)."""
+        sid = table.get("service")
+        if sid is None:
+            return None
+        if isinstance(sid, str) and sid in services:
+            return services[sid]
+        if isinstance(sid, str) and sid in self.invalid_services:
+            return None  # the service's own error names the cause
+        hint = did_you_mean(sid, list(services)) if isinstance(sid, str) else ""
+        known = (
+            f" (declared services: {', '.join(services)})"
+            if services
+            else " (no [[services]] are declared)"
+        )
+        self.error((*path, "service"), f"{what}: unknown service {show(sid)}{hint}{known}")
+        return None
+
     # -- sections ----------------------------------------------------------
     def array(self, raw: object, key: str) -> list[tuple[int, dict[str, Any]]]:
         if not isinstance(raw, list):
@@ -217,9 +269,16 @@ class Checks:
         return out
 
 
-def did_you_mean(value: str, options: Sequence[str]) -> str:
+def closest(value: str, options: Sequence[str]) -> str | None:
+    """The option ``value`` was most likely meant to be, if any is close."""
     found = get_close_matches(value, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {found[0]!r}?)" if found else ""
+    return found[0] if found else None
+
+
+def did_you_mean(value: str, options: Sequence[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest option, or an empty string."""
+    found = closest(value, options)
+    return f" (did you mean {found!r}?)" if found else ""
 
 
 def kind(value: object) -> str:

@@ -86,7 +86,11 @@ def canonical_content(decl: Declaration) -> dict[str, Any]:
             }
             for s in decl.storage
         ],
-        "ui": {lang: locales.section(lang, "banner") for lang in langs},
+        # The words the person read: the catalog's, or the site's own where it overrides them.
+        "ui": {
+            lang: {**locales.section(lang, "banner"), **decl.banner.text_overrides(lang)}
+            for lang in langs
+        },
     }
 
 

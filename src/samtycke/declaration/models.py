@@ -6,14 +6,20 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from samtycke.contract import SignalMode
 from samtycke.declaration.expiry import Expiry
 from samtycke.declaration.patterns import is_pattern, matches
+from samtycke.declaration.theme import Theme
 from samtycke.errors import Problem
 
+if TYPE_CHECKING:  # email.py and external.py build on LocalText from this module
+    from samtycke.declaration.email import EmailTracking
+    from samtycke.declaration.external import ExternalPage
+
 BUILTIN_CATEGORIES = ("necessary", "functional", "analytics", "marketing")
-SignalPolicy = Literal["necessary-and-functional", "ignore"]
+SignalPolicy = SignalMode  # the privacy-signal modes of the contract
 StorageKind = Literal["localStorage", "sessionStorage"]
 
 
@@ -23,10 +29,21 @@ class LocalText:
 
     texts: Mapping[str, str]
     default: str
+    fallback: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # [site] fallback
 
     def get(self, lang: str) -> str:
-        """The text in ``lang``, or in the default language when it has none."""
-        return self.texts.get(lang) or self.texts.get(self.default, "")
+        """The text in ``lang``, else in its fallback languages in order, else the default's."""
+        for code in (lang, *self.fallback.get(lang, ()), self.default):
+            if self.texts.get(code):
+                return self.texts[code]
+        return ""
+
+    def source(self, lang: str) -> str:
+        """The language :meth:`get` takes the text of ``lang`` from."""
+        for code in (lang, *self.fallback.get(lang, ())):
+            if self.texts.get(code):
+                return code
+        return self.default
 
     def __bool__(self) -> bool:
         return any(self.texts.values())
@@ -44,12 +61,13 @@ class Site:
     languages: tuple[str, ...]
     consent_days: int = 90
     revision: int = 1
-    do_not_track: SignalPolicy = "necessary-and-functional"
-    global_privacy_control: SignalPolicy = "necessary-and-functional"
+    do_not_track: SignalPolicy = "necessary-only"
+    global_privacy_control: SignalPolicy = "necessary-only"
     google_consent_mode: bool = False
     updated: dt.date | None = None
     policy_url: str | None = None
     privacy_policy: str | None = None
+    fallback: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def default_language(self) -> str:
@@ -58,12 +76,38 @@ class Site:
 
 
 @dataclass(frozen=True)
+class RegionDefault:
+    """A Consent Mode default for some regions (ISO 3166-1/-2 codes): what it grants there."""
+
+    regions: tuple[str, ...]
+    granted: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ConsentMode:
+    """``[banner.consent_mode]``: Google Consent Mode v2 beyond the default denial."""
+
+    ads_data_redaction: bool = False
+    url_passthrough: bool = False
+    regions: tuple[RegionDefault, ...] = ()
+
+
+@dataclass(frozen=True)
 class Banner:
-    """The optional ``[banner]`` table: how the browser banner behaves."""
+    """The optional ``[banner]`` table: how the browser banner behaves and looks."""
 
     endpoint: str | None = None
     settings_button: bool = True
     wait_for_update: int = 500
+    microsoft_uet: bool = False
+    clarity: bool = False
+    consent_mode: ConsentMode = field(default_factory=ConsentMode)
+    theme: Theme = field(default_factory=Theme)
+    texts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # lang → key → text
+
+    def text_overrides(self, lang: str) -> Mapping[str, str]:
+        """The site's own banner strings in ``lang`` (empty when it keeps the catalog's)."""
+        return self.texts.get(lang, {})
 
 
 @dataclass(frozen=True)
@@ -101,6 +145,8 @@ class Cookie:
     purpose: LocalText
     service: str | None = None
     line: int = 0
+    justification: LocalText | None = None  # why a necessary cookie needs no consent
+    review: bool = False  # written by `scan --write-declaration`: not yet confirmed by a person
 
     @property
     def is_pattern(self) -> bool:
@@ -150,6 +196,9 @@ class Declaration:
     banner: Banner = field(default_factory=Banner)
     path: Path | None = None
     warnings: tuple[Problem, ...] = ()
+    email: EmailTracking | None = None
+    external_pages: tuple[ExternalPage, ...] = ()
+    shared_consent: tuple[str, ...] = ()  # domains that share one decision
 
     def category(self, category_id: str) -> Category:
         """The category with this id (KeyError when there is none)."""
@@ -169,6 +218,11 @@ class Declaration:
     def category_ids(self) -> tuple[str, ...]:
         """Category ids in display order."""
         return tuple(c.id for c in self.categories)
+
+    @property
+    def unreviewed(self) -> tuple[Cookie, ...]:
+        """The cookies still marked ``review = true``; nothing is published while any are."""
+        return tuple(c for c in self.cookies if c.review)
 
     def cookies_in(self, category_id: str) -> tuple[Cookie, ...]:
         """The cookies of one category, in declaration order."""
@@ -194,6 +248,10 @@ class Declaration:
         exact = [c for c in candidates if not c.is_pattern]
         best = exact or candidates
         return best[0] if best else None
+
+    def provider_of(self, item: Cookie | Storage) -> str:
+        """Who sets a cookie or storage key: its service's provider, else the site's controller."""
+        return self.service(item.service).provider if item.service else self.site.controller
 
     def is_first_party(self, domain: str) -> bool:
         """True when ``domain`` is one of the site's domains or under one."""

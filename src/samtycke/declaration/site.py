@@ -7,21 +7,31 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from samtycke import ids, locales
-from samtycke.declaration.checks import Checks, did_you_mean, show
-from samtycke.declaration.models import Banner, SignalPolicy, Site, normalize_domain
+from samtycke.contract import SIGNAL_MODES
+from samtycke.declaration.banner import BannerChecks
+from samtycke.declaration.checks import closest, show
+from samtycke.declaration.models import SignalPolicy, Site, normalize_domain
 
-_SIGNAL_POLICIES = ("necessary-and-functional", "ignore")
+MAX_CONSENT_DAYS = 395  # 13 months: the CNIL's and TCF's ceiling for keeping a choice
 _SITE_KEYS = (
     "id", "name", "controller", "contact", "domains", "languages", "consent_days", "revision",
     "do_not_track", "global_privacy_control", "google_consent_mode", "updated", "policy_url",
-    "privacy_policy",
+    "privacy_policy", "fallback",
 )  # fmt: skip
+# Country codes and three-letter codes people write for the supported languages.
+LANGUAGE_ALIASES = {
+    "se": "sv", "swe": "sv", "sw": "sv",
+    "no": "nb", "nn": "nb", "nob": "nb", "nor": "nb",
+    "gb": "en", "uk": "en", "us": "en", "eng": "en",
+    "ge": "de", "deu": "de", "ger": "de", "at": "de", "ch": "de",
+    "fin": "fi", "fl": "fi",
+}  # fmt: skip
 _SITE_REQUIRED = ("id", "name", "controller", "contact", "domains", "languages")
-_BANNER_KEYS = ("endpoint", "settings_button", "wait_for_update")
 
 
-class SiteChecks(Checks):
-    """Reads ``[site]`` and ``[banner]``; sets the languages every text is checked against."""
+class SiteChecks(BannerChecks):
+    """Reads ``[site]`` (and, through BannerChecks, ``[banner]``); sets the languages every
+    text is checked against."""
 
     def site(self, raw: object) -> Site | None:
         if raw is None:
@@ -36,6 +46,7 @@ class SiteChecks(Checks):
         languages = self.site_languages(t)
         if languages:
             self.languages = languages
+            self.fallback = self.fallback_order(t.get("fallback", {}), languages)
         site_id = self.string(t, "id", where, "[site]")
         if site_id is not None and not ids.is_slug(site_id):
             self.error(
@@ -61,31 +72,38 @@ class SiteChecks(Checks):
             languages=languages,
             consent_days=self.integer(t, "consent_days", where, "[site]", 90, 1),
             revision=self.integer(t, "revision", where, "[site]", 1, 1),
-            do_not_track=cast(
-                SignalPolicy,
-                self.choice(
-                    t, "do_not_track", where, "[site]", _SIGNAL_POLICIES, "necessary-and-functional"
-                ),
-            ),
-            global_privacy_control=cast(
-                SignalPolicy,
-                self.choice(
-                    t,
-                    "global_privacy_control",
-                    where,
-                    "[site]",
-                    _SIGNAL_POLICIES,
-                    "necessary-and-functional",
-                ),
-            ),
+            do_not_track=self.signal_mode(t, "do_not_track"),
+            global_privacy_control=self.signal_mode(t, "global_privacy_control"),
             google_consent_mode=self.boolean(t, "google_consent_mode", where, "[site]", False),
             updated=updated,
-            policy_url=self.string(t, "policy_url", where, "[site]"),
-            privacy_policy=self.string(t, "privacy_policy", where, "[site]"),
+            policy_url=self.url(t, "policy_url", where, "[site]", relative=True),
+            privacy_policy=self.url(t, "privacy_policy", where, "[site]"),
+            fallback=self.fallback,
         )
+        days = values["consent_days"]
+        if isinstance(days, int) and days > MAX_CONSENT_DAYS:
+            self.warn(
+                (*where, "consent_days"),
+                f"[site]: consent_days {days} keeps a choice longer than 13 months "
+                f"({MAX_CONSENT_DAYS} days), the CNIL and TCF ceiling; ask again sooner",
+            )
         if any(values[k] is None or values[k] == () for k in _SITE_REQUIRED):
             return None
         return Site(**values)  # type: ignore[arg-type]
+
+    def signal_mode(self, t: Mapping[str, Any], key: str) -> SignalPolicy:
+        """A privacy-signal mode; ``necessary-and-functional`` is allowed with a warning."""
+        mode = cast(
+            SignalPolicy, self.choice(t, key, ("site",), "[site]", SIGNAL_MODES, "necessary-only")
+        )
+        if mode == "necessary-and-functional":
+            self.warn(
+                ("site", key),
+                f'[site]: {key} = "necessary-and-functional" places functional cookies '
+                "without consent when the signal is sent: each must be a strictly necessary "
+                'preference the person asked for (else use "necessary-only")',
+            )
+        return mode
 
     def site_languages(self, t: Mapping[str, Any]) -> tuple[str, ...]:
         raw = t.get("languages")
@@ -102,11 +120,16 @@ class SiteChecks(Checks):
         out: list[str] = []
         for lang in raw:
             if lang not in supported:
-                hint = did_you_mean(lang, supported)
+                guess = LANGUAGE_ALIASES.get(lang.lower()) or closest(lang, supported)
+                hint = f" (did you mean {guess!r}?)" if guess else ""
                 self.error(
                     where,
                     f"[site]: unsupported language {lang!r}{hint} (supported: {', '.join(supported)}; a language is added with a locale file)",
                 )
+                if guess and guess not in out:
+                    # Check the rest as meant, so texts in the guessed language
+                    # do not each warn about the one typo.
+                    out.append(guess)
             elif lang in out:
                 self.error(where, f"[site]: language {lang!r} is listed twice")
             else:
@@ -126,20 +149,31 @@ class SiteChecks(Checks):
             return ()
         out = []
         for d in raw:
-            if not ids.is_domain(d.lower()) or "." not in d:
+            if not ids.is_site_domain(d.lower()):
                 self.error(where, f'[site]: domain {d!r} is not a host name like "example.com"')
             else:
                 out.append(normalize_domain(d))
         return tuple(out)
 
-    def banner(self, raw: object) -> Banner | None:
-        t = self.table(raw, ("banner",), "[banner]")
-        if t is None:
-            return None
-        where = ("banner",)
-        self.keys(t, _BANNER_KEYS, where, "[banner]")
-        return Banner(
-            endpoint=self.string(t, "endpoint", where, "[banner]"),
-            settings_button=self.boolean(t, "settings_button", where, "[banner]", True),
-            wait_for_update=self.integer(t, "wait_for_update", where, "[banner]", 500, 0),
-        )
+    def fallback_order(self, raw: object, languages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+        """``fallback = { fi = "en", nb = ["sv", "en"] }``: where a missing text is taken from."""
+        where = ("site", "fallback")
+        t = self.table(raw, where, "[site] fallback")
+        out: dict[str, tuple[str, ...]] = {}
+        for lang, order in (t or {}).items():
+            codes = [order] if isinstance(order, str) else order
+            if (
+                lang not in languages
+                or not isinstance(codes, list)
+                or not codes
+                or not all(isinstance(c, str) and c in languages and c != lang for c in codes)
+            ):
+                self.error(
+                    (*where, lang),
+                    f"[site]: fallback {lang} = {show(order)}: give declared languages other than "
+                    f'{lang!r}, e.g. {{ fi = "en" }} or {{ nb = ["sv", "en"] }} '
+                    f"(declared: {', '.join(languages)})",
+                )
+                continue
+            out[lang] = tuple(codes)
+        return out

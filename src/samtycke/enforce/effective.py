@@ -1,11 +1,12 @@
 """The consent that applies to one request: cookie, privacy signals, or none.
 
-Order of precedence (issue 5, point 3):
+Order of precedence:
 
 1. a current, explicit choice in the ``samtycke`` cookie (accept, reject,
    custom, withdraw) — an explicit choice wins over any signal;
-2. ``Sec-GPC: 1`` or ``DNT: 1``, when the declaration honours that signal
-   (``necessary-and-functional``): only necessary and functional;
+2. ``Sec-GPC: 1`` or ``DNT: 1``, when the declaration honours that signal:
+   only necessary (mode ``necessary-only``) or necessary and functional
+   (``necessary-and-functional``); a signal never grants more than that;
 3. otherwise no consent: only necessary.
 
 A cookie for an older revision, or older than ``consent_days``, is no consent.
@@ -20,9 +21,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from samtycke.consent import ConsentState
+from samtycke.contract import SIGNAL_ALLOWS
 
 Source = Literal["cookie", "gpc", "dnt", "none"]
-SIGNAL_CATEGORIES = frozenset({"necessary", "functional"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,5 +56,9 @@ class EffectiveConsent:
 
 
 NO_CONSENT = EffectiveConsent(frozenset({"necessary"}), "none")
-GPC_CONSENT = EffectiveConsent(SIGNAL_CATEGORIES, "gpc")
-DNT_CONSENT = EffectiveConsent(SIGNAL_CATEGORIES, "dnt")
+
+
+def signal_consent(mode: str, source: Literal["gpc", "dnt"]) -> EffectiveConsent | None:
+    """What a privacy signal leaves accepted under the declared ``mode``; None for ``ignore``."""
+    allowed = SIGNAL_ALLOWS.get(mode)
+    return None if allowed is None else EffectiveConsent(allowed, source)

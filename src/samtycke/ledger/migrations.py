@@ -63,6 +63,17 @@ _M003 = (
         block BIGINT NOT NULL, hash VARCHAR(64) NOT NULL, PRIMARY KEY (block))""",
 )
 
+# No row of these names a person: counts of consenting recipients per campaign,
+# and for the deliverability exemption only the day of a recipient id's last open.
+_M004 = (
+    """CREATE TABLE IF NOT EXISTS mail_counts (
+        site VARCHAR(100) NOT NULL, campaign VARCHAR(64) NOT NULL, kind VARCHAR(8) NOT NULL,
+        count BIGINT NOT NULL, PRIMARY KEY (site, campaign, kind))""",
+    """CREATE TABLE IF NOT EXISTS mail_last_open (
+        site VARCHAR(100) NOT NULL, recipient VARCHAR(32) NOT NULL, day VARCHAR(10) NOT NULL,
+        PRIMARY KEY (site, recipient))""",
+)
+
 
 def _run(statements: tuple[str, ...]) -> Callable[[Connection], None]:
     def apply(conn: Connection) -> None:
@@ -87,10 +98,16 @@ def m003_record_format_2(conn: Connection) -> None:
     _run(_M003)(conn)
 
 
+def m004_mail_counts(conn: Connection) -> None:
+    """E-mail tracking: per-campaign counts and the last-open day (deliverability)."""
+    _run(_M004)(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     m001_initial,
     m002_site_time_index,
     m003_record_format_2,
+    m004_mail_counts,
 ]
 MIGRATION_NAMES = tuple(m.__name__ for m in MIGRATIONS)
 

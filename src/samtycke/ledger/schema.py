@@ -104,3 +104,22 @@ snapshots = Table(
     Column("content", Text, nullable=False),
     Column("created_us", BigInteger, nullable=False),
 )
+
+# E-mail tracking: aggregate opens and clicks per campaign of consenting
+# recipients (no row names a person), and for the deliverability exemption
+# only the day of each recipient id's last open.
+mail_counts = Table(
+    "mail_counts",
+    metadata,
+    Column("site", String(100), primary_key=True),
+    Column("campaign", String(64), primary_key=True),
+    Column("kind", String(8), primary_key=True),
+    Column("count", BigInteger, nullable=False),
+)
+mail_last_open = Table(
+    "mail_last_open",
+    metadata,
+    Column("site", String(100), primary_key=True),
+    Column("recipient", String(32), primary_key=True),
+    Column("day", String(10), nullable=False),
+)

@@ -37,12 +37,16 @@ def render_policy(
     *,
     fragment: bool = False,
     updated: dt.date | None = None,
+    script_src: str | None = None,
 ) -> str:
     """The cookie policy of ``decl`` in ``lang`` as HTML, Markdown or JSON text.
 
     ``fragment`` gives only the HTML ``<section>`` for embedding in a page.
     ``updated`` overrides the date the policy states (else ``[site] updated``,
-    else today). Raises :class:`LocaleError` when the declaration does not offer
+    else today). The full HTML page carries the banner, so its "Open cookie
+    settings" button works: ``script_src`` is the URL of the site's
+    ``samtycke.js``; without it the script is inlined (a self-contained page).
+    Raises :class:`LocaleError` when the declaration does not offer
     ``lang``, and ``ValueError`` for an unknown ``fmt``.
     """
     if lang not in decl.site.languages:
@@ -55,5 +59,10 @@ def render_policy(
     if fmt == "md":
         return render_markdown(build_page(decl, lang, updated))
     if fmt == "html":
-        return render_html(build_page(decl, lang, updated), fragment=fragment)
+        page = build_page(decl, lang, updated)
+        if fragment or script_src is not None:
+            return render_html(page, fragment=fragment, script_src=script_src)
+        from samtycke.banner import build_script  # the banner is needed only for a full page
+
+        return render_html(page, script=build_script(decl))
     raise ValueError(f"unknown policy format {fmt!r} (use one of: {', '.join(FORMATS)})")

@@ -12,7 +12,9 @@ import datetime as dt
 from functools import partial
 
 from samtycke import locales
-from samtycke.declaration import Category, Declaration, Service, fingerprint
+from samtycke.declaration import Category, Cookie, Declaration, Service, fingerprint
+from samtycke.policy.email import email_sections
+from samtycke.policy.external import external_sections
 from samtycke.policy.model import (
     Block,
     Button,
@@ -30,6 +32,7 @@ from samtycke.policy.model import (
     contact_inline,
     fill,
     linkify,
+    merge,
     safe_href,
 )
 
@@ -86,6 +89,8 @@ def build_page(decl: Declaration, lang: str, updated: dt.date | None = None) -> 
                 _services_block(decl, lang),
             ),
         ),
+        *external_sections(decl, lang),
+        *email_sections(decl, lang),
         Section(
             "samtycke-consent",
             t("policy.consent_heading"),
@@ -186,8 +191,8 @@ def _drop_none(**values: str | Inline | None) -> dict[str, str | Inline]:
 
 
 def _signal_blocks(decl: Declaration, lang: str) -> tuple[Block, ...]:
-    dnt = "dnt_ignored" if decl.site.do_not_track == "ignore" else "dnt_honoured"
-    gpc = "gpc_ignored" if decl.site.global_privacy_control == "ignore" else "gpc_honoured"
+    dnt = _signal_key("dnt", decl.site.do_not_track)
+    gpc = _signal_key("gpc", decl.site.global_privacy_control)
     return tuple(Paragraph((Text(locales.text(lang, f"policy.{k}")),)) for k in (dnt, gpc))
 
 
@@ -222,7 +227,13 @@ def _changes_paragraph(decl: Declaration, lang: str, day: dt.date) -> Paragraph:
 
 def _table_sections(decl: Declaration, lang: str) -> tuple[Section, ...]:
     t = partial(locales.text, lang)
-    headers = (t("table.name"), t("table.belongs_to"), t("table.expires"), t("table.purpose"))
+    headers = (
+        t("table.name"),
+        t("table.provider"),
+        t("table.belongs_to"),
+        t("table.expires"),
+        t("table.purpose"),
+    )
     sections: list[Section] = []
     for category in decl.categories:
         label = category.label.get(lang)
@@ -232,9 +243,10 @@ def _table_sections(decl: Declaration, lang: str) -> tuple[Section, ...]:
             rows = tuple(
                 (
                     (Code(c.name),),
+                    (Text(decl.provider_of(c)),),
                     _belongs_to(decl, c.domain, lang),
                     (Text(locales.format_expiry(c.expires, lang)),),
-                    linkify(c.purpose.get(lang)),
+                    _purpose(c, lang),
                 )
                 for c in cookies
             )
@@ -245,6 +257,15 @@ def _table_sections(decl: Declaration, lang: str) -> tuple[Section, ...]:
     if decl.storage:
         sections.append(_storage_section(decl, lang))
     return tuple(sections)
+
+
+def _purpose(cookie: Cookie, lang: str) -> Line:
+    """What the cookie is for and, for a necessary one that needs it, why it is necessary."""
+    line = linkify(cookie.purpose.get(lang))
+    if not cookie.justification:
+        return line
+    label = Text(f" {locales.text(lang, 'table.justification')}: ")
+    return merge([*line, label, *linkify(cookie.justification.get(lang))])
 
 
 def _belongs_to(decl: Declaration, domain: str, lang: str) -> Line:
@@ -289,3 +310,10 @@ def _storage_section(decl: Declaration, lang: str) -> Section:
             Table(t("table.storage_caption"), headers, tuple(rows)),
         ),
     )
+
+
+def _signal_key(signal: str, mode: str) -> str:
+    """The policy text that says what ``signal`` does under the declared ``mode``."""
+    if mode == "ignore":
+        return f"{signal}_ignored"
+    return f"{signal}_honoured" + ("_necessary" if mode == "necessary-only" else "")

@@ -21,7 +21,7 @@ SCHEMA = "samtycke-policy/1"
 def policy_data(decl: Declaration, lang: str, updated: dt.date | None = None) -> dict[str, Any]:
     """The policy of ``decl`` in ``lang`` as plain JSON-ready data."""
     site = decl.site
-    return {
+    data: dict[str, Any] = {
         "schema": SCHEMA,
         "language": lang,
         "site": {
@@ -65,10 +65,12 @@ def policy_data(decl: Declaration, lang: str, updated: dt.date | None = None) ->
                 "pattern": c.is_pattern,
                 "category": c.category,
                 "service": c.service,
+                "provider": decl.provider_of(c),
                 "domain": c.domain,
                 "third_party": not decl.is_first_party(c.domain),
                 "expires": _expiry(c.expires, lang),
                 "purpose": c.purpose.get(lang),
+                "justification": c.justification.get(lang) if c.justification else None,
             }
             for c in decl.cookies
         ],
@@ -85,6 +87,28 @@ def policy_data(decl: Declaration, lang: str, updated: dt.date | None = None) ->
             for s in decl.storage
         ],
     }
+    # Present only when declared, so a policy without them reads as it always did.
+    if decl.external_pages:
+        data["external_pages"] = [
+            {
+                "name": p.name.get(lang),
+                "url": p.url,
+                "provider": p.provider,
+                "consent_by": p.consent_by,
+                "privacy_policy": p.privacy_policy,
+                "service": p.service,
+            }
+            for p in decl.external_pages
+        ]
+    if decl.email is not None:
+        data["email"] = {
+            "do_not_track": decl.email.do_not_track,
+            "tracking": [
+                {"kind": k.kind, "purpose": k.purpose.get(lang), "exemption": k.exemption}
+                for k in decl.email.kinds
+            ],
+        }
+    return data
 
 
 def _expiry(expiry: Expiry, lang: str) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from samtycke.policy.model import (
     Section,
     Table,
     Text,
+    safe_href,
 )
 
 # Small and readable on purpose: a site that embeds the fragment brings its own style.
@@ -37,11 +38,26 @@ button { font: inherit; padding: .5rem 1rem; border: 2px solid currentColor; bor
 a { color: #0040a8; }"""
 
 
-def render_html(page: Page, *, fragment: bool = False) -> str:
-    """The page as HTML; with ``fragment`` only its ``<section>``."""
+def render_html(
+    page: Page, *, fragment: bool = False, script_src: str | None = None, script: str = ""
+) -> str:
+    """The page as HTML; with ``fragment`` only its ``<section>``.
+
+    The full page carries the banner, so its settings button works where the
+    information is: ``script_src`` loads ``samtycke.js`` from a URL, else
+    ``script`` (a complete ``samtycke.js``) is inlined.
+    """
     section = _root(page)
     if fragment:
         return section
+    if script_src is not None:
+        banner = f'<script src="{_a(script_src)}" defer></script>\n'
+    elif script:
+        # build_script escapes every "<" of the config, and the engine has none of
+        # "</" or "<!--" (a test holds it to that), so nothing can end it early.
+        banner = f"<script>\n{script}\n</script>\n"
+    else:
+        banner = ""
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{_a(page.lang)}">\n'
@@ -50,6 +66,7 @@ def render_html(page: Page, *, fragment: bool = False) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_t(page.title)}</title>\n"
         f"<style>\n{_CSS}\n</style>\n"
+        f"{banner}"
         "</head>\n"
         "<body>\n"
         "<main>\n"
@@ -122,6 +139,8 @@ def _inline(part: Inline) -> str:
     if isinstance(part, Code):
         return f"<code>{_t(part.value)}</code>"
     if isinstance(part, Link):
+        if not safe_href(part.href):  # every link of a page passes the one URL rule
+            return _t(part.text)
         rel = "" if part.href.startswith(("mailto:", "/")) else ' rel="noopener noreferrer"'
         lang = f' lang="{_a(part.lang)}" hreflang="{_a(part.lang)}"' if part.lang else ""
         return f'<a href="{_a(part.href)}"{lang}{rel}>{_t(part.text)}</a>'

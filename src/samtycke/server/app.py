@@ -13,11 +13,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from samtycke.mail.server import mail_service
 from samtycke.server import pages
 from samtycke.server.client import RateLimiter
 from samtycke.server.config import ServerConfig, config_from_env, parse_proxies
 from samtycke.server.consents import get_history, post_consent
 from samtycke.server.cors import cors_middleware
+from samtycke.server.crossdomain import crossdomain_routes
 from samtycke.server.errors import ApiError, api_error_handler, http_error_handler
 from samtycke.server.fastpath import ConsentFastPath
 from samtycke.server.forwarded import ForwardedClient, TrustedProxies
@@ -58,16 +60,19 @@ def create_app(config: ServerConfig) -> Starlette:
     """The consent server for ``config``; the ledger opens when the app starts."""
     sites = load_sites(config.declaration)  # fail before listening on a bad declaration
     state = ServerState(config, sites, RateLimiter(config.rate, config.burst))
+    mail = mail_service(config, sites)  # None unless a mail key is configured
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         state.open()
+        if mail is not None and state.ledger is not None:
+            mail.open(state.ledger)
         try:
             yield
         finally:
             state.close()
 
-    routes = api_routes()
+    routes = api_routes() + crossdomain_routes() + (mail.routes() if mail is not None else [])
     if config.demo:
         from samtycke.server.demo import demo_routes
 

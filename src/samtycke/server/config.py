@@ -16,6 +16,7 @@ SAMTYCKE_USER_AGENT         off                      on: store the user agent
 SAMTYCKE_RATE_LIMIT         10/s,60                  per pseudonymised IP: rate,burst | off
 SAMTYCKE_BATCH              512                      most records in one commit
 SAMTYCKE_FORWARDED_ALLOW    127.0.0.1                proxies (addresses, networks) trusted to forward
+SAMTYCKE_MAIL_KEY_FILE      (none)                   mail key: turns on the e-mail endpoints
 ==========================  =======================  ==================================
 """
 
@@ -58,6 +59,7 @@ class ServerConfig:
     batch: int = 512
     forwarded_allow: str = "127.0.0.1"
     demo: bool = False
+    mail_key_file: Path | None = None
 
     @property
     def ledger_url(self) -> str:
@@ -85,6 +87,8 @@ class ServerConfig:
         }
         if self.public_url:
             env["SAMTYCKE_PUBLIC_URL"] = self.public_url
+        if self.mail_key_file:
+            env["SAMTYCKE_MAIL_KEY_FILE"] = str(self.mail_key_file)
         return env
 
 
@@ -108,6 +112,9 @@ def config_from_env(env: Mapping[str, str], **overrides: Any) -> ServerConfig:
         batch=_int(env, "SAMTYCKE_BATCH", 512, 1, 10_000),
         forwarded_allow=env.get("SAMTYCKE_FORWARDED_ALLOW", "127.0.0.1"),
         demo=_bool(env, "SAMTYCKE_DEMO", False),
+        mail_key_file=Path(env["SAMTYCKE_MAIL_KEY_FILE"])
+        if env.get("SAMTYCKE_MAIL_KEY_FILE")
+        else None,
     )
     parse_proxies(cfg.forwarded_allow)
     if cfg.public_url and not re.match(r"^https?://[^/\s]+$", cfg.public_url.rstrip("/")):

@@ -28,7 +28,7 @@ from samtycke.server.config import BODY_LIMIT
 from samtycke.server.cors import origin_allowed
 from samtycke.server.errors import ApiError, ledger_bound
 from samtycke.server.state import ServerState
-from samtycke.server.validation import parse_body, validate_consent
+from samtycke.server.validation import ConsentPost, consent_key, parse_body, validate_consent
 
 MAX_USER_AGENT = 512
 NO_STORE = {"Cache-Control": "no-store"}
@@ -112,14 +112,40 @@ def check_rate(st: ServerState, client_host: str | None) -> None:
 
 
 async def record_consent(st: ServerState, raw: bytes, caller: Caller) -> dict[str, Any]:
-    """Validate one consent body, chain and commit it; the receipt (ApiError if refused)."""
-    data = parse_body(raw)
-    assert st.versions is not None and st.writer is not None  # set at startup
-    post = validate_consent(data, st.sites, st.versions.get)
+    """Validate one consent body, chain and commit it; the receipt (ApiError if refused).
+
+    Every refusal is logged with its reason (rate-limited by ``st.refusals``).
+    """
+    data: dict[str, Any] = {}
+    try:
+        data = parse_body(raw)
+        post = await _validated(st, data, caller)
+    except ApiError as exc:
+        site = data.get("site")
+        st.refusals.refused(
+            exc.status, exc.message, site if isinstance(site, str) else None, exc.field
+        )
+        raise
+    return await _store(st, post, caller)
+
+
+async def _validated(st: ServerState, data: dict[str, Any], caller: Caller) -> ConsentPost:
+    assert st.versions is not None  # set at startup
+    site, fp = consent_key(data, st.sites)
+    # Nearly every decision names a known version: no coroutine, no thread for those.
+    version = st.versions.cached(site.id, fp) or await ledger_bound(
+        st.versions.find(site.id, fp), "nothing was stored"
+    )
+    post = validate_consent(data, site, version)
     if caller.origin is not None and not origin_allowed(caller.origin, caller.host, [post.site]):
         raise ApiError(
             403, f"origin {caller.origin!r} is not a domain of site {post.site.id!r}", "site"
         )
+    return post
+
+
+async def _store(st: ServerState, post: ConsentPost, caller: Caller) -> dict[str, Any]:
+    assert st.writer is not None  # set at startup
     ua = caller.user_agent if st.config.store_user_agent else None
     decision = Decision(
         record_id=new_record_id(),
@@ -133,6 +159,9 @@ async def record_consent(st: ServerState, raw: bytes, caller: Caller) -> dict[st
         url=post.url,
         ip=pseudonymise_ip(caller.client_host, st.config.ip_mode),
         user_agent=_clean(ua)[:MAX_USER_AGENT] if ua else None,
+        decision_id=post.decision_id,
+        refused_services=post.refused_services,
+        source=post.source,
     )
     rec = await ledger_bound(_submit(st, decision), "the decision may not be stored: send it again")
     return receipt_body(st, rec)

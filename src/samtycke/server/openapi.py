@@ -1,7 +1,9 @@
-"""The OpenAPI 3.1 document served at ``/openapi.json``, written by hand to match the handlers.
+"""The OpenAPI 3.1 document served at ``/openapi.json``, generated from the contract.
 
-tests/server/test_openapi.py runs schemathesis against it, so a handler that
-answers something not described here fails the build.
+Bodies come from the dataclasses of :mod:`samtycke.contract`; this module only
+says which route takes and answers which of them. tests/server/test_openapi.py
+checks that every route of the app is described and runs schemathesis against
+the live server, so a handler that answers something not described fails.
 """
 
 from __future__ import annotations
@@ -9,105 +11,245 @@ from __future__ import annotations
 from typing import Any
 
 from samtycke import __version__
-from samtycke.consent import METHODS
+from samtycke.contract import (
+    MODELS,
+    BannerConfig,
+    ConsentRequest,
+    ConsentResponse,
+    History,
+)
+from samtycke.contract_rules import schemas
 
-_ERROR = {"$ref": "#/components/schemas/Error"}
+_ERROR_TEXT = {
+    304: "Not modified (ETag matched)",
+    307: "Redirect to the reader's language",
+    400: "Body is not a JSON object",
+    403: "Origin is not a domain of the site",
+    404: "Unknown site, language or consent id",
+    413: "Body larger than 16 KB",
+    422: "A field is missing, mistyped or unknown to the site",
+    429: "Rate limit of this network spent; see Retry-After",
+    503: "Ledger unavailable or part not installed; nothing stored",
+}
+_ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error", "field"],
+    "properties": {"error": {"type": "string"}, "field": {"type": ["string", "null"]}},
+}
+_GPC_SCHEMA = {
+    "type": "object",
+    "required": ["gpc"],
+    "properties": {"gpc": {"type": "boolean"}, "lastUpdate": {"type": "string"}},
+}
 
 
-def _errors(*codes: int) -> dict[str, Any]:
-    text = {
-        304: "Not modified (ETag matched)",
-        307: "Redirect to the reader's language",
-        400: "Body is not a JSON object",
-        403: "Origin is not a domain of the site",
-        404: "Unknown site, language or consent id",
-        413: "Body larger than 16 KB",
-        422: "A field is missing, mistyped or unknown to the site",
-        429: "Rate limit of this network spent; see Retry-After",
-        503: "Ledger unavailable or part not installed; nothing stored",
-    }
+_KEYS_SCHEMA = {
+    "type": "object",
+    "required": ["keys"],
+    "properties": {"keys": {"type": "array", "items": {"type": "object"}}},
+}
+
+
+def _param(name: str, where: str) -> dict[str, Any]:
+    return {"name": name, "in": where, "required": where == "path", "schema": {"type": "string"}}
+
+
+SITE = _param("site", "path")
+SITE_QUERY = _param("site", "query")
+LANG = _param("lang", "path")
+CONSENT_ID = _param("consent_id", "path")
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
+
+
+def _ref(model: type) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _errors(codes: tuple[int, ...]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for code in codes:
-        if code in (304, 307):
-            out[str(code)] = {"description": text[code]}
-        else:
-            out[str(code)] = {
-                "description": text[code],
-                "content": {"application/json": {"schema": _ERROR}},
-            }
+        out[str(code)] = {"description": _ERROR_TEXT[code]}
+        if code not in (304, 307):
+            out[str(code)]["content"] = _json(_ref_error())
     return out
 
 
-def _text(media: str, description: str, *codes: int, site_query: bool = False) -> dict[str, Any]:
-    op: dict[str, Any] = {
-        "summary": description,
-        "responses": {
-            "200": {"description": description, "content": {media: {"schema": {"type": "string"}}}},
-            **_errors(304, *codes),
-        },
-    }
-    if site_query:
-        op["parameters"] = [_SITE_QUERY]
+def _ref_error() -> dict[str, Any]:
+    return {"$ref": "#/components/schemas/Error"}
+
+
+def _get(
+    summary: str,
+    ok: dict[str, Any] | None,
+    errors: tuple[int, ...],
+    params: tuple[dict[str, Any], ...] = (),
+    status: str = "200",
+) -> dict[str, Any]:
+    """A GET operation answering ``ok`` content (a media type map) with ``status``."""
+    responses: dict[str, Any] = {}
+    if ok is not None:
+        responses[status] = {"description": summary, "content": ok}
+    responses.update(_errors(errors))
+    op: dict[str, Any] = {"summary": summary, "responses": responses}
+    if params:
+        op["parameters"] = list(params)
     return {"get": op}
 
 
-_SITE_PATH = {"name": "site", "in": "path", "required": True, "schema": {"type": "string"}}
-_SITE_QUERY = {"name": "site", "in": "query", "required": False, "schema": {"type": "string"}}
-_LANG_PATH = {"name": "lang", "in": "path", "required": True, "schema": {"type": "string"}}
+def _text(media: str) -> dict[str, Any]:
+    return {media: {"schema": {"type": "string"}}}
 
-SCHEMAS: dict[str, Any] = {
-    "Error": {
-        "type": "object",
-        "required": ["error", "field"],
-        "properties": {"error": {"type": "string"}, "field": {"type": ["string", "null"]}},
-    },
-    "ConsentRequest": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["site", "revision", "fingerprint", "language", "method", "choices"],
-        "properties": {
-            "site": {"type": "string", "description": "site id from the declaration"},
-            "consent_id": {
-                "type": ["string", "null"],
-                "pattern": "^[0-9a-f]{32}$",
-                "description": "the person's consent id; omit on the first decision",
-            },
-            "revision": {"type": "integer", "minimum": 1},
-            "fingerprint": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-            "language": {"type": "string"},
-            "method": {"type": "string", "enum": list(METHODS.values())},
-            "choices": {"type": "object", "additionalProperties": {"type": "boolean"}},
-            "url": {"type": ["string", "null"], "maxLength": 2048},
+
+def paths() -> dict[str, Any]:
+    """Every route of the server and what it takes and answers."""
+    js, css, html = _text("text/javascript"), _text("text/css"), _text("text/html")
+    return {
+        "/v1/consents": {
+            "post": {
+                "summary": "Record one consent decision (201 means committed)",
+                "requestBody": {"required": True, "content": _json(_ref(ConsentRequest))},
+                "responses": {
+                    "201": {
+                        "description": "Committed to the ledger",
+                        "content": _json(_ref(ConsentResponse)),
+                    },
+                    **_errors((400, 403, 413, 422, 429, 503)),
+                },
+            }
         },
-    },
-    "ConsentReceipt": {
-        "type": "object",
-        "required": ["consent_id", "record_id", "recorded_at", "hash"],
-        "properties": {
-            "consent_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
-            "record_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
-            "recorded_at": {"type": "string", "format": "date-time"},
-            "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "/v1/consents/{consent_id}": _get(
+            "The decisions recorded under one consent id",
+            _json(_ref(History)),
+            (404, 422, 429, 503),
+            (CONSENT_ID,),
+        ),
+        "/v1/sites/{site}": _get(
+            "The banner config of a site, with revision and fingerprint",
+            _json(_ref(BannerConfig)),
+            (304, 404, 503),
+            (SITE,),
+        ),
+        "/v1/sites/{site}/samtycke.js": _get("The banner script", js, (304, 404, 503), (SITE,)),
+        "/v1/sites/{site}/samtycke.css": _get(
+            "The banner CSS when separate", css, (304, 404, 503), (SITE,)
+        ),
+        "/v1/sites/{site}/cookies": _get(
+            "Redirect to the policy in the reader's language", None, (307, 404), (SITE,)
+        ),
+        "/v1/sites/{site}/cookies/{lang}": _get(
+            "The cookie policy", html, (304, 404, 503), (SITE, LANG)
+        ),
+        "/samtycke.js": _get(
+            "The banner script of this host's site", js, (304, 404, 503), (SITE_QUERY,)
+        ),
+        "/samtycke.css": _get("The banner CSS when separate", css, (304, 404, 503), (SITE_QUERY,)),
+        "/cookies": _get(
+            "Redirect to the policy in the reader's language", None, (307, 404), (SITE_QUERY,)
+        ),
+        "/cookies/{lang}": _get(
+            "The cookie policy of this host's site", html, (304, 404, 503), (LANG, SITE_QUERY)
+        ),
+        "/.well-known/gpc.json": _get(
+            "Global Privacy Control support", _json(_GPC_SCHEMA), (404,), (SITE_QUERY,)
+        ),
+        "/.well-known/samtycke-keys.json": _get(
+            "The Ed25519 keys receipts and anchors are signed with (JWK set)",
+            _json(_KEYS_SCHEMA),
+            (),
+        ),
+        "/healthz": {
+            "get": {
+                "summary": "Liveness and ledger reachability",
+                "responses": {
+                    "200": {"description": "Up", "content": _json({"type": "object"})},
+                    "503": {
+                        "description": "Ledger unreachable",
+                        "content": _json({"type": "object"}),
+                    },
+                },
+            }
         },
-    },
-    "Decision": {
-        "type": "object",
-        "required": ["record_id", "consent_id", "site", "recorded_at", "revision", "fingerprint"],
-        "properties": {
-            "record_id": {"type": "string"},
-            "consent_id": {"type": "string"},
-            "site": {"type": "string"},
-            "recorded_at": {"type": "string", "format": "date-time"},
-            "revision": {"type": "integer"},
-            "fingerprint": {"type": "string"},
-            "language": {"type": "string"},
-            "method": {"type": "string"},
-            "choices": {"type": "object", "additionalProperties": {"type": "boolean"}},
-            "url": {"type": ["string", "null"]},
-            "hash": {"type": "string"},
+        "/openapi.json": _get("This document", _json({"type": "object"}), ()),
+        "/robots.txt": _get("Crawling rules", _text("text/plain"), ()),
+        **_shared_and_mail_paths(html),
+    }
+
+
+def _answer(summary: str, status: str, content: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A response that is no JSON error: a redirect, an image, an HTML page."""
+    out: dict[str, Any] = {"description": summary}
+    if content is not None:
+        out["content"] = content
+    return {status: out}
+
+
+def _shared_and_mail_paths(html: dict[str, Any]) -> dict[str, Any]:
+    """The cross-domain handshake (docs/deployment.md) and the mail endpoints (docs/email.md)."""
+    token = _param("token", "path")
+    back, nonce = _param("return", "query"), _param("nonce", "query")
+    page = {"parameters": [token]}
+    off = _answer(
+        "Unknown link (a page), or no mail key configured: the endpoints are off (an error)",
+        "404",
+        {**html, **_json(_ref_error())},
+    )
+    return {
+        "/v1/xd/{site}/lookup": {
+            "get": {
+                "summary": "Top-level handshake: back to the page with this browser's consent id",
+                "parameters": [SITE, back, nonce],
+                "responses": {
+                    **_answer("Back to the page, the id in the fragment", "303"),
+                    **_errors((400, 404)),
+                },
+            }
         },
-    },
-}
+        "/v1/xd/{site}/state/{consent_id}": _get(
+            "The latest decision under a consent id, shared by the site's domains",
+            _json({"type": "object"}),
+            (404, 422, 503),
+            (SITE, CONSENT_ID),
+        ),
+        "/v1/mail/o/{token}": {
+            "get": {
+                **page,
+                "summary": "Open pixel (always a GIF; counts only with consent)",
+                "responses": {**_answer("1x1 GIF", "200", {"image/gif": {}}), **off},
+            }
+        },
+        "/v1/mail/c/{token}": {
+            "get": {
+                **page,
+                "summary": "Tracked link (always to its signed target; counts only with consent)",
+                "responses": {
+                    **_answer("To the signed target", "302"),
+                    **_answer("The token does not verify", "400", html),
+                    **off,
+                },
+            }
+        },
+        "/v1/mail/p/{token}": {
+            op: {
+                **page,
+                "summary": summary,
+                "responses": {
+                    **_answer(summary, status, body),
+                    **off,
+                    **_errors((422, 429, 503)),
+                },
+            }
+            for op, summary, status, body in (
+                ("get", "The recipient's e-mail tracking preferences", "200", html),
+                ("post", "Save or withdraw (form: action=save|withdraw)", "303", None),
+            )
+        },
+    }
+
+
+SCHEMAS: dict[str, Any] = {"Error": _ERROR_SCHEMA, **schemas(MODELS, closed=(ConsentRequest,))}
 
 
 def openapi_document() -> dict[str, Any]:
@@ -119,156 +261,6 @@ def openapi_document() -> dict[str, Any]:
             "version": __version__,
             "description": "Consent API, banner assets and cookie policy pages; see docs/http-api.md.",
         },
-        "paths": {
-            "/v1/consents": {
-                "post": {
-                    "summary": "Record one consent decision (201 means committed)",
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/ConsentRequest"}
-                            }
-                        },
-                    },
-                    "responses": {
-                        "201": {
-                            "description": "Committed to the ledger",
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/ConsentReceipt"}
-                                }
-                            },
-                        },
-                        **_errors(400, 403, 413, 422, 429, 503),
-                    },
-                }
-            },
-            "/v1/consents/{consent_id}": {
-                "get": {
-                    "summary": "The decisions recorded under one consent id",
-                    "parameters": [
-                        {
-                            "name": "consent_id",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        }
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": "The history, oldest first",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "required": ["consent_id", "decisions"],
-                                        "properties": {
-                                            "consent_id": {"type": "string"},
-                                            "decisions": {
-                                                "type": "array",
-                                                "items": {"$ref": "#/components/schemas/Decision"},
-                                            },
-                                        },
-                                    }
-                                }
-                            },
-                        },
-                        **_errors(404, 422, 429, 503),
-                    },
-                }
-            },
-            "/v1/sites/{site}": {
-                "get": {
-                    "summary": "The banner config of a site, with revision and fingerprint",
-                    "parameters": [_SITE_PATH],
-                    "responses": {
-                        "200": {
-                            "description": "Banner config",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "required": ["revision", "fingerprint"],
-                                    }
-                                }
-                            },
-                        },
-                        **_errors(304, 404, 503),
-                    },
-                }
-            },
-            "/v1/sites/{site}/samtycke.js": _with_params(
-                _text("text/javascript", "The banner script", 404, 503), [_SITE_PATH]
-            ),
-            "/v1/sites/{site}/cookies/{lang}": _with_params(
-                _text("text/html", "The cookie policy", 404, 503), [_SITE_PATH, _LANG_PATH]
-            ),
-            "/samtycke.js": _text(
-                "text/javascript",
-                "The banner script of this host's site",
-                404,
-                503,
-                site_query=True,
-            ),
-            "/samtycke.css": _text(
-                "text/css", "The banner CSS when separate", 404, 503, site_query=True
-            ),
-            "/cookies": {
-                "get": {
-                    "summary": "Redirect to the policy in the reader's language",
-                    "parameters": [_SITE_QUERY],
-                    "responses": _errors(307, 404),
-                }
-            },
-            "/cookies/{lang}": _with_params(
-                _text("text/html", "The cookie policy of this host's site", 404, 503),
-                [_LANG_PATH, _SITE_QUERY],
-            ),
-            "/.well-known/gpc.json": {
-                "get": {
-                    "summary": "Global Privacy Control support",
-                    "parameters": [_SITE_QUERY],
-                    "responses": {
-                        "200": {
-                            "description": "GPC support resource",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "required": ["gpc"],
-                                        "properties": {
-                                            "gpc": {"type": "boolean"},
-                                            "lastUpdate": {"type": "string"},
-                                        },
-                                    }
-                                }
-                            },
-                        },
-                        **_errors(404),
-                    },
-                }
-            },
-            "/healthz": {
-                "get": {
-                    "summary": "Liveness and ledger reachability",
-                    "responses": {
-                        "200": {
-                            "description": "Up",
-                            "content": {"application/json": {"schema": {"type": "object"}}},
-                        },
-                        "503": {
-                            "description": "Ledger unreachable",
-                            "content": {"application/json": {"schema": {"type": "object"}}},
-                        },
-                    },
-                }
-            },
-        },
+        "paths": paths(),
         "components": {"schemas": SCHEMAS},
     }
-
-
-def _with_params(path_item: dict[str, Any], params: list[dict[str, Any]]) -> dict[str, Any]:
-    path_item["get"]["parameters"] = params
-    return path_item

@@ -128,17 +128,25 @@ async def banner_script(request: Request) -> Response:
     """``GET /samtycke.js`` and ``/v1/sites/{site}/samtycke.js``."""
     site, endpoint = pick_site(request), endpoint_of(request)
     build = _function("samtycke.banner", "build_script")
+    # The GPC spec's header: exactly "1". The banner then honours it even where
+    # the browser does not expose navigator.globalPrivacyControl.
+    gpc = request.headers.get("sec-gpc") == "1"
     js = _built(
         request,
-        ("js", site.id, endpoint),
-        lambda: build(site.decl, endpoint=endpoint, policy_url=policy_url_of(request, site)),
+        ("js+gpc" if gpc else "js", site.id, endpoint),
+        lambda: build(
+            site.decl, endpoint=endpoint, policy_url=policy_url_of(request, site), gpc=gpc
+        ),
     )
-    return _text(
+    response = _text(
         js,
         "text/javascript; charset=utf-8",
         request,
         by_host=host_dependent(request, endpoint=True),
     )
+    # The script tells the banner whether this request carried Sec-GPC: 1.
+    response.headers["Vary"] = ", ".join(v for v in (response.headers.get("Vary"), "Sec-GPC") if v)
+    return response
 
 
 async def banner_stylesheet(request: Request) -> Response:
@@ -222,20 +230,26 @@ async def policy_page(request: Request) -> Response:
             "lang",
         )
     render = _function("samtycke.policy", "render_policy")
-    html = _built(request, ("policy", site.id, lang), lambda: str(render(site.decl, lang, "html")))
+    # The page loads this site's samtycke.js, so its "Open cookie settings" button works.
+    script = f"{base_of(request)}/v1/sites/{site.id}/samtycke.js"
+    html = _built(
+        request,
+        ("policy", site.id, f"{lang} {script}"),
+        lambda: str(render(site.decl, lang, "html", script_src=script)),
+    )
+    # The script's URL is built from the public URL or, without one, from Host.
     return _text(
-        html, "text/html; charset=utf-8", request, by_host=host_dependent(request, endpoint=False)
+        html, "text/html; charset=utf-8", request, by_host=host_dependent(request, endpoint=True)
     )
 
 
 async def gpc_json(request: Request) -> Response:
     """``GET /.well-known/gpc.json``: this site honours Global Privacy Control."""
     site = pick_site(request)
-    honoured = site.decl.site.global_privacy_control != "ignore"
-    body: dict[str, Any] = {"gpc": honoured}
-    if site.decl.site.updated is not None:
-        body["lastUpdate"] = site.decl.site.updated.isoformat()
-    return JSONResponse(body, headers=cache_headers(host_dependent(request, endpoint=False)))
+    support = _function("samtycke.banner", "gpc_support")
+    return JSONResponse(
+        support(site.decl), headers=cache_headers(host_dependent(request, endpoint=False))
+    )
 
 
 async def healthz(request: Request) -> Response:

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from starlette.concurrency import run_in_threadpool
 
 from samtycke.declaration import Declaration, load_declaration
 from samtycke.declaration.fingerprint import canonical_json, fingerprint
 from samtycke.errors import DeclarationFileError
 from samtycke.ledger import Ledger, Snapshot
+from samtycke.server.refusals import LOGGER
+from samtycke.snapshots import register_snapshot, revision_drift
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,10 @@ class Version:
     categories: tuple[str, ...]
     refusable: frozenset[str]
     languages: tuple[str, ...]
+    # service id -> its category, for checking refused_services
+    services: Mapping[str, str] = field(default_factory=dict)
+    # "gpc"/"dnt" -> the declared mode of that privacy signal
+    signals: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,7 @@ class Site:
 
 def declaration_files(path: Path) -> list[Path]:
     """The declaration files ``path`` names: itself, or those in the folder."""
-    if path.is_file():
+    if path.exists() and not path.is_dir():  # a pipe or device is refused by the loader
         return [path]
     if not path.is_dir():
         raise DeclarationFileError(f"{path}: no such file or folder")
@@ -83,12 +92,19 @@ def version_of(snapshot: Snapshot) -> Version:
     """The consent-relevant facts of a stored snapshot."""
     data = snapshot.content_data()
     cats = data.get("categories", [])
+    site = data.get("site", {})
     return Version(
         fingerprint=snapshot.fingerprint,
         revision=snapshot.revision,
         categories=tuple(c["id"] for c in cats),
         refusable=frozenset(c["id"] for c in cats if c.get("refusable", True)),
-        languages=tuple(data.get("site", {}).get("languages", [])),
+        languages=tuple(site.get("languages", [])),
+        services={s["id"]: s["category"] for s in data.get("services", [])},
+        # Snapshots written before the modes existed said "necessary-and-functional".
+        signals={
+            "gpc": site.get("global_privacy_control", "necessary-and-functional"),
+            "dnt": site.get("do_not_track", "necessary-and-functional"),
+        },
     )
 
 
@@ -109,12 +125,30 @@ class Versions:
         self._known: dict[tuple[str, str], Version] = {}
         self._missed: dict[tuple[str, str], float] = {}
         for site in sites.values():
-            ledger.add_snapshot(site.id, site.decl.site.revision, site.fingerprint, site.content)
+            drift = revision_drift(ledger, site.decl)
+            if drift is not None:
+                LOGGER.warning("%s", drift)
+            register_snapshot(ledger, site.decl)
             for snap in ledger.snapshots(site.id):
                 self._known[(site.id, snap.fingerprint)] = version_of(snap)
 
+    def cached(self, site: str, fp: str) -> Version | None:
+        """The version when it is already known (a dict lookup, never a query)."""
+        # A single dict read is atomic; writers replace entries, never mutate them.
+        return self._known.get((site, fp))
+
+    async def find(self, site: str, fp: str) -> Version | None:
+        """:meth:`get` for a request handler: a cache hit at once, a database query in a thread.
+
+        Raises ``LedgerError`` when the database cannot answer.
+        """
+        return self.cached(site, fp) or await run_in_threadpool(self.get, site, fp)
+
     def get(self, site: str, fp: str) -> Version | None:
-        """The version ``fp`` of ``site``, or None when the ledger never stored it."""
+        """The version ``fp`` of ``site``, or None when the ledger never stored it.
+
+        May query the database (blocking): request handlers call :meth:`find`.
+        """
         key, now = (site, fp), time.monotonic()
         with self._lock:
             hit = self._known.get(key)

@@ -11,6 +11,7 @@ from samtycke.server.assets import AssetCache
 from samtycke.server.client import RateLimiter
 from samtycke.server.config import ServerConfig
 from samtycke.server.proof import Anchorer, load_key, settings_from_env
+from samtycke.server.refusals import RefusalLog
 from samtycke.server.sites import Site, Versions
 from samtycke.server.writer import GroupWriter
 
@@ -28,6 +29,7 @@ class ServerState:
     signing_key: SigningKey | None = None
     anchorer: Anchorer | None = None
     assets: AssetCache = field(default_factory=AssetCache)
+    refusals: RefusalLog = field(default_factory=RefusalLog)
 
     def open(self) -> None:
         """Migrate and open the ledger, load the signing key, start writer and anchors.

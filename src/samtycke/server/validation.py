@@ -7,18 +7,26 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from samtycke import ids
-from samtycke.consent import METHODS, new_consent_id
+from samtycke.consent import new_consent_id
+from samtycke.contract import (
+    MAX_REFUSED_SERVICES,
+    MAX_URL,
+    METHOD_NAMES,
+    SIGNAL_ALLOWS,
+    SOURCE_NAMES,
+    ConsentRequest,
+)
+from samtycke.contract_rules import field_names, required_names
 from samtycke.server.errors import ApiError
 from samtycke.server.sites import Site, Version
 
-FIELDS = ("site", "consent_id", "revision", "fingerprint", "language", "method", "choices", "url")
-REQUIRED = ("site", "revision", "fingerprint", "language", "method", "choices")
-MAX_URL = 2048
+FIELDS = field_names(ConsentRequest)
+REQUIRED = required_names(ConsentRequest)
+SIGNAL_METHODS = ("gpc", "dnt")
 MAX_DEPTH = 32
 
 
@@ -34,6 +42,9 @@ class ConsentPost:
     method: str
     choices: dict[str, bool]
     url: str | None
+    decision_id: str | None = None
+    refused_services: tuple[str, ...] = ()
+    source: str = "banner"
 
 
 def parse_body(raw: bytes) -> dict[str, Any]:
@@ -75,12 +86,8 @@ def json_depth(raw: bytes) -> int:
     return deepest
 
 
-def validate_consent(
-    data: dict[str, Any],
-    sites: dict[str, Site],
-    version_of: Callable[[str, str], Version | None],
-) -> ConsentPost:
-    """Check a parsed body against the served sites and their stored versions."""
+def consent_key(data: dict[str, Any], sites: dict[str, Site]) -> tuple[Site, str]:
+    """The site and fingerprint a body names: what must be looked up before the rest is checked."""
     for key in data:
         if key not in FIELDS:
             raise ApiError(422, f"unknown field {key!r} (allowed: {', '.join(FIELDS)})", key)
@@ -91,20 +98,23 @@ def validate_consent(
     site = sites.get(sid)
     if site is None:
         raise ApiError(422, f"unknown site {sid!r}", "site")
-    consent_id = data.get("consent_id")
-    if consent_id is None:
-        consent_id = new_consent_id()
-    elif not ids.is_hex32(consent_id):
-        raise ApiError(422, "consent_id must be 32 lower-case hex digits", "consent_id")
-    revision = data["revision"]
-    if isinstance(revision, bool) or not isinstance(revision, int) or revision < 1:
-        raise ApiError(422, "revision must be a whole number of at least 1", "revision")
     fp = _string(data, "fingerprint")
     if not ids.is_hex64(fp):
         raise ApiError(422, "fingerprint must be 64 lower-case hex digits (sha256)", "fingerprint")
-    version = version_of(sid, fp)
+    return site, fp
+
+
+def validate_consent(data: dict[str, Any], site: Site, version: Version | None) -> ConsentPost:
+    """Check a body (already past :func:`consent_key`) against the version it names."""
+    fp = data["fingerprint"]
     if version is None:
-        raise ApiError(422, f"fingerprint {fp} is not a declaration of site {sid!r}", "fingerprint")
+        raise ApiError(
+            422, f"fingerprint {fp} is not a declaration of site {site.id!r}", "fingerprint"
+        )
+    consent_id = _optional_id(data, "consent_id") or new_consent_id()
+    revision = data["revision"]
+    if isinstance(revision, bool) or not isinstance(revision, int) or revision < 1:
+        raise ApiError(422, "revision must be a whole number of at least 1", "revision")
     if version.revision != revision:
         raise ApiError(
             422,
@@ -119,13 +129,43 @@ def validate_consent(
             f"language {language!r} is not one of the site's ({', '.join(version.languages)})",
             "language",
         )
-    method = _string(data, "method")
-    if method not in METHODS.values():
+    method = _one_of(data, "method", METHOD_NAMES)
+    source = _one_of(data, "source", SOURCE_NAMES, "banner")
+    if (method in SIGNAL_METHODS or source in SIGNAL_METHODS) and method != source:
         raise ApiError(
-            422, f"method {method!r} is not one of {', '.join(METHODS.values())}", "method"
+            422, f"method {method!r} and source {source!r}: a privacy signal is both", "source"
         )
     choices = _choices(data["choices"], version, method)
-    return ConsentPost(site, consent_id, revision, fp, language, method, choices, _url(data))
+    refused = _refused(data.get("refused_services", []), version, choices)
+    return ConsentPost(
+        site,
+        consent_id,
+        revision,
+        fp,
+        language,
+        method,
+        choices,
+        _url(data),
+        _optional_id(data, "decision_id"),
+        refused,
+        source,
+    )
+
+
+def _optional_id(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is not None and not ids.is_hex32(value):
+        raise ApiError(422, f"{key} must be 32 lower-case hex digits", key)
+    return value
+
+
+def _one_of(
+    data: dict[str, Any], key: str, allowed: tuple[str, ...], default: str | None = None
+) -> str:
+    value = data.get(key, default)
+    if value not in allowed:
+        raise ApiError(422, f"{key} {value!r} is not one of {', '.join(allowed)}", key)
+    return str(value)
 
 
 def _string(data: dict[str, Any], key: str) -> str:
@@ -160,7 +200,41 @@ def _choices(value: Any, version: Version, method: str) -> dict[str, bool]:
         raise ApiError(422, "method accept-all needs every category true", "choices")
     if method == "reject-all" and any(value[c] for c in refusable):
         raise ApiError(422, "method reject-all needs every refusable category false", "choices")
+    if method in SIGNAL_METHODS:
+        # A privacy signal only takes away: at most what the declared mode leaves.
+        allowed = SIGNAL_ALLOWS[version.signals.get(method, "necessary-only")]
+        extra = [c for c in refusable if value[c] and c not in allowed]
+        if extra:
+            raise ApiError(
+                422,
+                f"method {method} cannot accept {extra[0]!r}: the site's mode for this signal "
+                f"is {version.signals.get(method, 'necessary-only')}",
+                "choices",
+            )
     return {c: bool(value[c]) for c in version.categories}
+
+
+def _refused(value: Any, version: Version, choices: dict[str, bool]) -> tuple[str, ...]:
+    if not isinstance(value, list) or len(value) > MAX_REFUSED_SERVICES:
+        raise ApiError(
+            422,
+            f"refused_services must be a list of at most {MAX_REFUSED_SERVICES} service ids",
+            "refused_services",
+        )
+    for sid in value:
+        category = version.services.get(sid) if isinstance(sid, str) else None
+        if category is None:
+            raise ApiError(
+                422, f"refused_services: {sid!r} is not a service of the site", "refused_services"
+            )
+        if not choices.get(category):
+            raise ApiError(
+                422,
+                f"refused_services: {sid!r} is in {category!r}, which is not accepted "
+                "(refuse the category instead)",
+                "refused_services",
+            )
+    return tuple(sorted(set(value)))
 
 
 def _url(data: dict[str, Any]) -> str | None:

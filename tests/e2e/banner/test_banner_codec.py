@@ -6,18 +6,22 @@ import time
 from typing import Any
 
 from samtycke.consent import decode_consent_cookie, encode_consent_cookie
+from samtycke.declaration import fingerprint
+
+from .conftest import make_declaration
 
 NOW = int(time.time())
 ID = "0123456789abcdef0123456789abcdef"
+FP = fingerprint(make_declaration())
 VALID = encode_consent_cookie(
-    {"analytics": True, "marketing": False}, 1, ID, NOW, "custom", ["heatmap"]
+    {"analytics": True, "marketing": False}, 1, ID, NOW, "custom", ["heatmap"], fingerprint=FP
 )
 CASES = [
     VALID,
     f'"{VALID}"',
-    encode_consent_cookie(["functional", "marketing"], 1, ID, NOW, "withdraw"),
-    encode_consent_cookie([], 1, ID, NOW, "reject-all"),
-    VALID.replace("v=1", "v=2"),
+    encode_consent_cookie(["functional", "marketing"], 1, ID, NOW, "withdraw", fingerprint=FP),
+    encode_consent_cookie([], 1, ID, NOW, "reject-all", fingerprint=FP),
+    VALID.replace("v=2", "v=3"),
     VALID + "&c=marketing",
     VALID.replace(ID, ID.upper()),
     VALID.replace("&r=1", "&r=0"),
@@ -48,6 +52,7 @@ def test_browser_and_python_agree_on_the_cookie(site: Any, new_page: Any) -> Non
         assert seen == {
             "id": expected.consent_id,
             "revision": expected.revision,
+            "fingerprint": expected.fingerprint,
             "timestamp": expected.timestamp,
             "method": expected.method,
             "categories": sorted(expected.categories),

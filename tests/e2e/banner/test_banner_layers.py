@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from samtycke.consent import decode_consent_cookie, encode_consent_cookie
+from samtycke.declaration import fingerprint
 
 from .conftest import consent_cookie, make_declaration, visible
 
@@ -23,8 +24,15 @@ def test_first_layer_before_any_choice_runs_and_stores_nothing(site: Any, page: 
     text = banner.inner_text()
     # What it is about, the purposes by name, and a link to the policy.
     assert "We use cookies" in text
-    assert "Functional, Analytics, Marketing" in text
-    assert banner.locator("a").get_attribute("href") == f"{site.origin}/cookies/en.html"
+    assert "cookies for functional, analytics, marketing." in text  # lower case mid-sentence
+    links = banner.locator("a")
+    assert links.last.get_attribute("href") == f"{site.origin}/cookies/en.html"
+    # The third parties, linked to their list in the policy, and how long things last.
+    assert links.first.get_attribute("href") == f"{site.origin}/cookies/en.html#samtycke-parties"
+    assert links.first.inner_text() == (
+        "Third parties that receive data with your consent (2): Stats Inc, Heat Ltd"
+    )
+    assert "We keep your choice for 90 days. Our cookies last 2 years at most." in text
     assert page.evaluate("window.order") == []
     assert page.evaluate("document.cookie") == ""
     assert page.evaluate("localStorage.length") == 0
@@ -115,7 +123,7 @@ def test_settings_start_off_and_save_exactly_what_was_chosen(site: Any, page: An
     assert modal.locator("[data-s]:checked:not([disabled])").count() == 0
     # The cookies of each category are listed with domain, expiry and purpose.
     modal.locator(".stk-c", has_text="Analytics").locator("summary").click()
-    assert "_st · shop.test · 2 years" in modal.inner_text()
+    assert "_st · Stats Inc · shop.test · 2 years" in modal.inner_text()
     page.click("#stk-c-analytics")
     assert modal.locator("[data-s=stats]").is_checked()
     page.uncheck("[data-s=heatmap]")
@@ -130,7 +138,13 @@ def test_settings_start_off_and_save_exactly_what_was_chosen(site: Any, page: An
     assert state.refused_services == {"heatmap"}
     # Byte for byte what the Python codec writes for the same decision.
     assert value == encode_consent_cookie(
-        state.categories, 1, state.consent_id, state.timestamp, "custom", ["heatmap"]
+        state.categories,
+        1,
+        state.consent_id,
+        state.timestamp,
+        "custom",
+        ["heatmap"],
+        fingerprint=fingerprint(make_declaration()),
     )
     assert page.locator("iframe").is_hidden()
     assert "marketing" in page.locator(".stk-ph").inner_text().lower()
@@ -157,8 +171,8 @@ def test_placeholder_offers_consent_for_its_category(site: Any, page: Any) -> No
     page.goto(site.origin)
     page.click(REJECT)
     placeholder = page.locator(".stk-ph")
-    assert "Allow Marketing cookies" in placeholder.inner_text()
-    placeholder.locator("button").click()
+    assert "Allow marketing cookies" in placeholder.inner_text()
+    placeholder.locator("[data-samtycke-allow]").click()
     page.wait_for_function("document.querySelector('iframe').getAttribute('src') == '/frame.html'")
     assert page.locator(".stk-ph").count() == 0
     assert page.evaluate("window.order") == ["m1"]
@@ -179,3 +193,29 @@ def test_hostile_texts_stay_text(site: Any, page: Any) -> None:
     assert evil in page.locator(".stk-b").inner_text()
     assert page.evaluate("window.pwned") is None
     assert "GET /x" not in site.paths()
+
+
+def test_settings_mark_third_party_cookies_with_their_provider(site: Any, page: Any) -> None:
+    extra = """
+[[services]]
+id = "ads"
+name = "Ads"
+provider = "Ad Co"
+category = "marketing"
+
+[[cookies]]
+name = "uid"
+service = "ads"
+domain = "ads.example"
+expires = "1 year"
+purpose = "Follows you."
+"""
+    site.publish(make_declaration(extra=extra))
+    page.goto(site.origin)
+    page.click(SETTINGS)
+    marketing = page.locator(".stk-c", has_text="Ad Co")
+    marketing.locator("summary").click()
+    items = marketing.locator(".stk-k li")
+    assert items.nth(0).inner_text().startswith("ad · Shop AB · shop.test · 30 days")
+    assert items.nth(1).inner_text().startswith("uid · Ad Co · ads.example · third party · 1 year")
+    assert items.nth(1).locator("b").nth(1).inner_text() == "third party"

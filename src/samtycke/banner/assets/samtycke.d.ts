@@ -14,6 +14,8 @@ export interface SamtyckeConsent {
   id: string;
   /** The declaration revision the person answered. */
   revision: number;
+  /** The first 12 hex digits of the declaration's fingerprint; null in an old (format 1) cookie. */
+  fingerprint: string | null;
   /** When they answered, seconds since 1970 (UTC). */
   timestamp: number;
   method: SamtyckeMethod;

@@ -1,0 +1,72 @@
+// One decision across the site's shared domains: a first-party handshake with the consent server.
+// A domain with no decision sends the browser once to the server's lookup page, which answers
+// with this browser's consent id in the fragment, bound to a nonce kept in sessionStorage so a
+// crafted link cannot plant someone else's id. The latest decision under that id is then read
+// from the server on every page, so a withdrawal on one domain reaches all of them.
+import type { SamtyckeConsent, SamtyckeMethod } from "../samtycke.d";
+
+const NONCE = "samtycke.xd";
+const TAG = "samtycke-xd=";
+
+export type Remote = {
+  revision: number;
+  fingerprint: string;
+  method: SamtyckeMethod;
+  categories: string[];
+  refused_services: string[];
+  timestamp: number;
+};
+
+function session(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** The consent id the lookup sent back, or undefined when this page was not its answer. */
+export function arrived(): string | undefined {
+  const at = location.hash.indexOf(TAG);
+  if (at < 0) return undefined;
+  const [id, nonce] = location.hash.slice(at + TAG.length).split(".");
+  const store = session();
+  const expected = store?.getItem(NONCE);
+  store?.removeItem(NONCE);
+  history.replaceState(history.state, "", location.pathname + location.search);
+  return expected && nonce == expected && /^[0-9a-f]{32}$/.test(id) ? id : "";
+}
+
+/** Go to the lookup once per tab session; false when that already happened (or cannot). */
+export function leave(base: string, site: string, nonce: string): boolean {
+  const store = session();
+  if (!store || store.getItem(NONCE + ".tried")) return false;
+  store.setItem(NONCE, nonce);
+  store.setItem(NONCE + ".tried", "1");
+  const back = location.origin + location.pathname + location.search;
+  location.replace(
+    `${base}/v1/xd/${site}/lookup?return=${encodeURIComponent(back)}&nonce=${nonce}`,
+  );
+  return true;
+}
+
+/** The latest decision recorded under `id` on any shared domain, or null. */
+export async function latest(base: string, site: string, id: string): Promise<Remote | null> {
+  try {
+    const r = await fetch(`${base}/v1/xd/${site}/state/${id}`, { credentials: "omit" });
+    return r.ok ? ((await r.json()).consent as Remote | null) : null;
+  } catch {
+    return null; // the server is away: keep what this domain knows
+  }
+}
+
+/** The remote decision as this domain's consent, when it is newer than the local one. */
+export function newer(
+  remote: Remote | null,
+  id: string,
+  local: SamtyckeConsent | null,
+): SamtyckeConsent | null {
+  if (!remote || (local && local.timestamp >= remote.timestamp)) return null;
+  const { refused_services: refusedServices, ...rest } = remote;
+  return { ...rest, id, refusedServices };
+}
