@@ -24,6 +24,10 @@ from samtycke.scanner.visit import Visitor
 from tests.scanner.banner_corpus import CORPUS, HELPERS
 from tests.scanner.fixture_apps import Answer, html, not_found, serve_app
 
+# 82 real page loads, some waiting seconds for a late banner: on a loaded
+# machine this takes minutes.
+pytestmark = pytest.mark.timeout(1200)
+
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "scanner.md"
 BY_NAME = {b.name: b for b in CORPUS}
 # What the scanner cannot do yet, kept in the corpus on purpose.

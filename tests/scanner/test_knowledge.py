@@ -159,19 +159,6 @@ def test_open_cookie_database_loads() -> None:
     kb = load_knowledge(OCD)
     # one entry per data row of the file
     assert len(kb.cookies) == len(OCD.read_text(encoding="utf-8").splitlines()) - 1
-
-
-def test_open_cookie_database_csv_loads(tmp_path: Path) -> None:
-    path = tmp_path / "ocd.csv"
-    path.write_text(
-        "ID,Platform,Category,Cookie / Data Key name,Domain,Description,Retention period,"
-        "Data Controller,User Privacy & GDPR Rights Portals,Wildcard match\n"
-        "1,Google Analytics,Analytics,_ga_,,,2 years,Google,,1\n"
-        "2,Tail Target,Marketing,tp_,t.tailtarget.com (3rd party),,1 year,Tail,,1\n",
-        encoding="utf-8",
-    )
-    kb = load_knowledge(path)
-    assert len(kb.cookies) == 2
     ga = kb.lookup("_ga_XYZ")
     assert ga is not None and (ga.service, ga.category) == ("Google Analytics", "analytics")
     # a name tied to a third party's domain matches only on that domain

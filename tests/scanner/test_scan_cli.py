@@ -183,7 +183,9 @@ def test_table_report_fits_80_columns(result: ScanResult) -> None:
     for name in ("sid", "tp_chips", "never_seen", "ls_theme", "pixel.gif"):
         assert name in text
     assert "_hjSessionUser_1234" in unfolded.replace(" ", "")
-    assert "analytics? (Hotjar)" in text and "marketing?? (guess)" in text
+    # a category may fold inside its cell onto the next line
+    for word in ("analytics?", "(Hotjar)", "marketing??", "(guess)"):
+        assert word in text
 
 
 def test_baseline_reports_new_and_gone_and_fail_on_new(

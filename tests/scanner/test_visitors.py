@@ -61,8 +61,11 @@ def _gpc_route(path: str, headers: Message) -> Answer:
 
 
 def test_gpc_phase_reports_its_violations_apart() -> None:
+    site = SITE.format(domain="127.0.0.1").replace(
+        "[site]\n", '[site]\nglobal_privacy_control = "necessary-and-functional"\n'
+    )
     decl = parse_declaration(
-        SITE.format(domain="127.0.0.1")
+        site
         + "".join(_cookie(n, "marketing") for n in ("srv_ad", "js_ad", "always_ad"))
         + _cookie("fn_lang", "functional")
     )
@@ -83,8 +86,8 @@ def test_gpc_phase_reports_its_violations_apart() -> None:
         *{("set-before-consent", n, B) for n in every},
         *{("set-after-reject", n, R) for n in every},
         # the header and navigator.globalPrivacyControl were honoured; this one
-        # ignores both. fn_lang is functional, which the declaration's default
-        # GPC policy (necessary-and-functional) allows.
+        # ignores both. fn_lang is functional, which the declaration's GPC
+        # policy (necessary-and-functional) allows.
         ("set-under-gpc", "always_ad", G),
     }
 
