@@ -15,13 +15,12 @@ from samtycke.banner import banner_config
 from samtycke.consent import METHODS, ConsentState
 from samtycke.contract import (
     METHOD_NAMES,
-    MODELS,
-    TS_ALIASES,
     BannerConfig,
     ConsentCookie,
     ConsentRequest,
 )
-from samtycke.contract_rules import model_fields, typescript
+from samtycke.contract_rules import model_fields
+from samtycke.contract_typescript import contract_typescript
 from samtycke.declaration import load_declaration
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,9 +29,9 @@ EXAMPLES = ROOT / "examples"
 
 def test_contract_ts_is_generated_from_the_python_contract() -> None:
     committed = (ROOT / "banner" / "src" / "contract.ts").read_text(encoding="utf-8")
-    assert committed == typescript(MODELS, TS_ALIASES), (
+    assert committed == contract_typescript(), (
         "banner/src/contract.ts is stale: run "
-        "`.venv/bin/python -m samtycke.contract > banner/src/contract.ts`"
+        "`.venv/bin/python -m samtycke.contract_typescript > banner/src/contract.ts`"
     )
 
 
@@ -117,7 +116,7 @@ def test_the_checker_itself_catches_a_drift() -> None:
     decl = load_declaration(EXAMPLES / "billogram" / "samtycke.toml")
     config = banner_config(decl)
     with pytest.raises(AssertionError, match="keys not in the contract"):
-        conforms({**config, "theme": "dark"}, BannerConfig)
+        conforms({**config, "palette": "dark"}, BannerConfig)
     with pytest.raises(AssertionError):
         conforms({**config, "revision": "1"}, BannerConfig)
     with pytest.raises(AssertionError, match="missing"):

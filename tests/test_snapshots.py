@@ -43,7 +43,7 @@ def with_tiktok(path: Path) -> Path:
 def test_drift_is_named_and_registering_is_once(tmp_path: Path, db_url: str) -> None:
     before = load_declaration(write_site(tmp_path, "shop", "shop.example"))
     after = load_declaration(with_tiktok(before.path))  # type: ignore[arg-type]
-    ledger = Ledger(db_url)
+    ledger = Ledger(db_url, migrate=True)
     try:
         assert register_snapshot(ledger, before) is True
         assert register_snapshot(ledger, before) is False
@@ -58,7 +58,7 @@ def test_drift_is_named_and_registering_is_once(tmp_path: Path, db_url: str) -> 
 
 def test_build_registers_and_check_warns(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'l.db'}"
-    Ledger(db).close()  # the ledger exists (serve or ledger migrate made it)
+    Ledger(db, migrate=True).close()  # the ledger exists (serve or ledger migrate made it)
     first = write_site(tmp_path, "shop", "shop.example")
     run = CliRunner().invoke(main, ["build", str(first), "-o", str(tmp_path / "out"), "--db", db])
     assert run.exit_code == 0, run.output

@@ -189,7 +189,7 @@ function render(v: View): void {
   reopen.hidden = !cfg.settings_button || !!v;
   keepClear(v == "settings" ? null : layer || reopen);
   // Inserted text is not reliably read out; a change in a live region that exists is.
-  if (v == "notice") setTimeout(() => (live.textContent = ui.t[state!.method]), 300);
+  if (v == "notice") setTimeout(() => (live.textContent = ui.t[noticeKey()]), 300);
   if (modal(v)) root.querySelector("h2")!.focus();
   else if (wasModal) {
     (back as HTMLElement | null)?.focus?.();

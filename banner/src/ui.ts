@@ -18,9 +18,9 @@ export class Ui {
     return this.c.texts[this.lang];
   }
 
-  /** A declaration text in the current language (Python already applied the fallbacks). */
+  /** A declaration text in the current language (Python gives every language, fallbacks applied). */
   tx(o: Texts): string {
-    return o[this.lang] ?? o[this.c.languages[0]] ?? "";
+    return o[this.lang] ?? "";
   }
 
   btn(action: string, cls = "stk-btn", text = action.replace("-", "_")): HTMLElement {
@@ -48,12 +48,17 @@ export class Ui {
       { class: "stk-b", role: "dialog", "aria-labelledby": "stk-t", "aria-describedby": "stk-d" },
       c.theme.logo && h("img", { class: "stk-logo", src: c.theme.logo, alt: "" }),
       h("h2", { id: "stk-t", tabindex: -1 }, t.title),
-      h("p", { id: "stk-d" }, t.intro),
-      // Who else receives data, linked to the list of them; how long choices and cookies last.
-      t.parties &&
-        h("p", {}, policy ? h("a", { href: policy + "#samtycke-parties" }, t.parties) : t.parties),
-      h("p", {}, t.lifetimes),
-      policy && h("p", {}, h("a", { href: policy }, t.policy)),
+      // Only the text scrolls when space is short: heading and the three buttons stay in view.
+      h(
+        "div",
+        { class: "stk-bt" },
+        h("p", { id: "stk-d" }, t.intro),
+        // Who else receives data, linked to the list of them; how long choices and cookies last.
+        t.parties &&
+          h("p", {}, policy ? h("a", { href: policy + "#samtycke-parties" }, t.parties) : t.parties),
+        h("p", {}, t.lifetimes),
+        policy && h("p", {}, h("a", { href: policy }, t.policy)),
+      ),
       this.actions("settings"),
     );
   }

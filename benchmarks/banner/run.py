@@ -10,7 +10,14 @@ benchmarks/banner/node_modules (npm ci), and prints a Markdown table of:
 - in headless Chromium (the system one, as in the tests), median of N loads:
   time from DOMContentLoaded to the first animation frame in which the first
   layer is visible (height > 0, visibility visible, opacity > 0), cumulative
-  layout shift, and main-thread task and script time (CDP Performance.getMetrics).
+  layout shift, and main-thread task and script time (CDP Performance.getMetrics);
+- interaction to next paint of "Accept all", from the Event Timing API: the
+  first-input entry's ``duration`` (what INP counts: input delay, handlers and
+  the next paint; the API rounds it to 8 ms) and, unrounded, processingEnd -
+  startTime (input delay and handlers);
+- on a 390x844 mobile viewport with a normal hero (heading, paragraph, a
+  600x400 photo-like image), which element is the largest contentful paint, and
+  how often it is the banner.
 
 Not a test: numbers depend on the machine. Paste them into benchmarks/README.md.
 """
@@ -19,12 +26,15 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import shutil
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
 import threading
+import zlib
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -69,6 +79,41 @@ const poll = () => {
 };
 requestAnimationFrame(poll);
 """
+
+
+# Where "Accept all" is and how to tell that the decision is made.
+ACCEPT = {
+    "samtycke.html": (".stk-b [data-samtycke-action=accept-all]", "window.samtycke.consent"),
+    "vanilla.html": ("#cc-main .cm [data-role=all]", "document.cookie.includes('cc_cookie')"),
+}
+EVENTS = """
+window.__events = [];
+new PerformanceObserver((l) => window.__events.push(...l.getEntries()))
+  .observe({type: 'first-input', buffered: true});
+new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__lcp = e; })
+  .observe({type: 'largest-contentful-paint', buffered: true});
+"""
+HERO = (
+    "<h1>Invoicing that gets you paid</h1><p>{text}</p>"
+    '<img src="hero.png" width="600" height="400" alt="A desk" style="width:100%;height:auto">'
+)
+
+
+def noisy_png(width: int, height: int) -> bytes:
+    """A photo-like PNG (random pixels): Chromium does not count low-entropy images for LCP."""
+    rows = b"".join(b"\0" + os.urandom(width * 3) for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def sh(*cmd: str, cwd: Path) -> str:
@@ -119,6 +164,12 @@ def prepare(www: Path) -> dict[str, tuple[list[Path], str, str]]:
         '<script src="cookieconsent.umd.js" defer></script><script src="cc-config.js" defer></script>'
     )
     (www / "vanilla.html").write_text(PAGE.format(head=vcc_head, text=text), encoding="utf-8")
+    (www / "hero.png").write_bytes(noisy_png(600, 400))
+    hero = HERO.format(text="Send invoices, get paid and follow up without lifting a finger.")
+    heads = (("samtycke", '<script src="samtycke.js" defer></script>'), ("vanilla", vcc_head))
+    for name, head in heads:
+        page = PAGE.format(head=head, text="").replace("<h1>A page</h1><p></p>", hero)
+        (www / f"{name}-hero.html").write_text(page, encoding="utf-8")
     vcc_files = [www / "cookieconsent.umd.js", www / "cookieconsent.css"]
     return {
         "samtycke engine (JS+CSS)": ([www / "engine" / "engine.js"], "", ""),
@@ -159,6 +210,50 @@ def measure(browser: Any, url: str, selector: str, runs: int) -> dict[str, float
         samples["script"].append(metrics["ScriptDuration"] * 1000)
         context.close()
     return {k: statistics.median(v) for k, v in samples.items()}
+
+
+def interaction(browser: Any, url: str, page_name: str, runs: int) -> dict[str, float]:
+    """Medians of "Accept all" as the first input of ``runs`` fresh loads (Event Timing)."""
+    button, done = ACCEPT[page_name]
+    durations, handlers = [], []
+    for _ in range(runs):
+        context = browser.new_context()
+        context.add_init_script(EVENTS)
+        page = context.new_page()
+        page.goto(url)
+        page.locator(button).wait_for()
+        page.click(button)
+        page.wait_for_function(done, timeout=10_000)
+        page.wait_for_function("window.__events.length > 0", timeout=10_000)
+        e = page.evaluate(
+            "(({duration, processingEnd, startTime}) => ({duration, processingEnd, startTime}))"
+            "(window.__events[0])"
+        )
+        durations.append(e["duration"])
+        handlers.append(e["processingEnd"] - e["startTime"])
+        context.close()
+    return {"inp": statistics.median(durations), "handlers": statistics.median(handlers)}
+
+
+def largest_paint(browser: Any, url: str, root: str, runs: int) -> tuple[str, int]:
+    """The usual LCP element on a mobile viewport, and in how many loads it was the banner."""
+    seen: list[str] = []
+    for _ in range(runs):
+        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+        context.add_init_script(EVENTS)
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        page.wait_for_function("window.__lcp !== undefined", timeout=10_000)
+        page.wait_for_timeout(500)  # a later, larger paint would replace the entry
+        # LCP stops at the first input; reading it before any gives the page's value.
+        seen.append(
+            page.evaluate(
+                f"(e => e ? (e.closest({root!r}) ? 'banner ' : '') + e.tagName.toLowerCase()"
+                " : 'none')(window.__lcp.element)"
+            )
+        )
+        context.close()
+    return statistics.mode(seen), sum(s.startswith("banner") for s in seen)
 
 
 def serve(www: Path) -> tuple[ThreadingHTTPServer, str]:
@@ -204,11 +299,25 @@ def main() -> None:
                         f"{m['script']:.1f}",
                     ]
                 print(f"| {name} | {raw:,} | {gz:,} | {br:,} | " + " | ".join(cells) + " |")
+            print(f"\nMedians of {args.runs} cold loads in headless Chromium; sizes as served.\n")
+            print(
+                "| | INP (Event Timing duration) ms | input delay + handlers ms"
+                " | LCP element, mobile hero | banner was LCP |"
+            )
+            print("|---|---:|---:|---|---:|")
+            for name, page, root in (
+                ("samtycke", "samtycke.html", "#samtycke"),
+                ("vanilla-cookieconsent 3.1.0", "vanilla.html", "#cc-main"),
+            ):
+                m = interaction(browser, f"{origin}/{page}", page, args.runs)
+                stem = page.removesuffix(".html")
+                lcp, banner = largest_paint(browser, f"{origin}/{stem}-hero.html", root, args.runs)
+                print(
+                    f"| {name} | {m['inp']:.1f} | {m['handlers']:.1f} | {lcp}"
+                    f" | {banner} of {args.runs} |"
+                )
             browser.close()
         httpd.shutdown()
-    print(
-        f"\nMedians of {args.runs} cold loads in headless Chromium; sizes of the files as served."
-    )
 
 
 if __name__ == "__main__":

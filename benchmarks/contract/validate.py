@@ -66,7 +66,10 @@ def main() -> None:
     args = parser.parse_args()
     sites = load_sites(DECL)
     with tempfile.TemporaryDirectory() as tmp:
-        ledger = Ledger(f"sqlite:///{tmp}/l.db")
+        try:
+            ledger = Ledger(f"sqlite:///{tmp}/l.db", migrate=True)
+        except TypeError:  # a checkout from before opening stopped migrating
+            ledger = Ledger(f"sqlite:///{tmp}/l.db")
         try:
             versions = Versions(ledger, sites)
             fp = sites["billogram"].fingerprint

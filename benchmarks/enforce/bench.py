@@ -7,7 +7,9 @@ Run from the repository root::
 In one run: an in-process microbenchmark (each app called directly many times,
 ``time.perf_counter_ns``), then ``wrk`` on loopback against uvicorn (ASGI) and
 waitress (WSGI), 1 worker each, apps with and without the middleware
-alternating. Prints a Markdown table for benchmarks/README.md.
+alternating. The in-process part also times a request whose consent was
+withdrawn while the browser still sends ``_ga``: the middleware then adds the
+deletion headers. Prints a Markdown table for benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -32,14 +34,27 @@ sys.path.insert(0, str(HERE))
 import apps  # noqa: E402
 
 from samtycke.consent import encode_consent_cookie  # noqa: E402
+from samtycke.declaration import fingerprint  # noqa: E402
 
-CONSENT = "samtycke=" + encode_consent_cookie(["analytics"], 1, timestamp=time.time())
+FP = fingerprint(apps.DECLARATION)
+CONSENT = "samtycke=" + encode_consent_cookie(
+    ["analytics"], 1, timestamp=time.time(), fingerprint=FP
+)
 COOKIE = f"_ga=GA1.1.1.1; csrftoken=t0k3n; {CONSENT}"
+WITHDRAWN = "samtycke=" + encode_consent_cookie(
+    [], 1, timestamp=time.time(), method="withdraw", fingerprint=FP
+)
+# Withdrawn, and the browser still sends _ga: 3 deletions (host-only, www., the domain).
+STALE = (f"_ga=GA1.1.1.1; csrftoken=t0k3n; {WITHDRAWN}", "www.billogram.com")
+SCENARIOS = (("/", (COOKIE, "127.0.0.1")), ("/cookies", (COOKIE, "127.0.0.1")), ("/", STALE))
 
 
-def asgi_call(app: Any, path: str) -> Callable[[], None]:
+def asgi_call(
+    app: Any, path: str, sent: tuple[str, str] = (COOKIE, "127.0.0.1")
+) -> Callable[[], None]:
     """One request to ``app`` without an event loop (nothing in it really awaits)."""
-    headers = [(b"host", b"127.0.0.1"), (b"user-agent", b"bench"), (b"cookie", COOKIE.encode())]
+    cookie, host = sent
+    headers = [(b"host", host.encode()), (b"user-agent", b"bench"), (b"cookie", cookie.encode())]
 
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": b"", "more_body": False}
@@ -73,8 +88,11 @@ def asgi_call(app: Any, path: str) -> Callable[[], None]:
     return call
 
 
-def wsgi_call(app: Any, path: str) -> Callable[[], None]:
+def wsgi_call(
+    app: Any, path: str, sent: tuple[str, str] = (COOKIE, "127.0.0.1")
+) -> Callable[[], None]:
     """One request to a WSGI ``app``, body consumed."""
+    cookie, host = sent
 
     def start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
         return None
@@ -87,8 +105,8 @@ def wsgi_call(app: Any, path: str) -> Callable[[], None]:
             "SERVER_NAME": "127.0.0.1",
             "SERVER_PORT": "80",
             "SERVER_PROTOCOL": "HTTP/1.1",
-            "HTTP_HOST": "127.0.0.1",
-            "HTTP_COOKIE": COOKIE,
+            "HTTP_HOST": host,
+            "HTTP_COOKIE": cookie,
             "wsgi.url_scheme": "http",
             "wsgi.input": None,
             "wsgi.errors": sys.stderr,
@@ -136,14 +154,19 @@ def bare_wsgi(path: str) -> tuple[Any, Any]:
     return app, apps.WSGIConsentMiddleware(app, apps.DECLARATION)
 
 
+# Wall time by default; --cpu-clock counts only the CPU time of this thread,
+# which a machine busy with other work disturbs far less.
+CLOCK = time.perf_counter_ns
+
+
 def per_call_ns(call: Callable[[], None], n: int) -> float:
     gc.collect()
     gc.disable()  # a collection landing in one batch and not the other is pure noise
     try:
-        start = time.perf_counter_ns()
+        start = CLOCK()
         for _ in range(n):
             call()
-        return (time.perf_counter_ns() - start) / n
+        return (CLOCK() - start) / n
     finally:
         gc.enable()
 
@@ -301,24 +324,33 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=3, help="wrk duration per run")
     parser.add_argument("--rounds", type=int, default=6, help="alternating wrk runs per app")
     parser.add_argument("--calls", type=int, default=5000, help="calls per microbenchmark batch")
+    parser.add_argument("--batches", type=int, default=21, help="alternating batches per app")
     parser.add_argument("--no-wrk", action="store_true", help="only the microbenchmark")
+    parser.add_argument(
+        "--cpu-clock", action="store_true", help="time the microbenchmark by thread CPU time"
+    )
     args = parser.parse_args()
+    if args.cpu_clock:
+        global CLOCK
+        CLOCK = time.thread_time_ns
     # Stopped with SIGTERM, still stop the servers (the finally blocks run).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     print("| stack | what | without | with samtycke | added |")
     print("|---|---|---:|---:|---:|")
-    for path in ("/", "/cookies"):
+    for path, sent in SCENARIOS:
         bare, wrapped = bare_asgi(path)
         bare_w, wrapped_w = bare_wsgi(path)
+        a, w = asgi_call, wsgi_call
         for stack, base_call, wrapped_call in (
-            ("bare ASGI app", asgi_call(bare, path), asgi_call(wrapped, path)),
-            ("bare WSGI app", wsgi_call(bare_w, path), wsgi_call(wrapped_w, path)),
-            ("Starlette", asgi_call(apps.plain, path), asgi_call(apps.enforced, path)),
-            ("Flask", wsgi_call(apps.flask_plain, path), wsgi_call(apps.flask_enforced, path)),
+            ("bare ASGI app", a(bare, path, sent), a(wrapped, path, sent)),
+            ("bare WSGI app", w(bare_w, path, sent), w(wrapped_w, path, sent)),
+            ("Starlette", a(apps.plain, path, sent), a(apps.enforced, path, sent)),
+            ("Flask", w(apps.flask_plain, path, sent), w(apps.flask_enforced, path, sent)),
         ):
-            base, with_ = micro(base_call, wrapped_call, args.calls, 21)
-            what = f"in-process `{path}` µs/request"
+            base, with_ = micro(base_call, wrapped_call, args.calls, args.batches)
+            label = f"`{path}`" if sent is not STALE else f"`{path}` withdrawn, deletes `_ga`"
+            what = f"in-process {label} µs/request"
             print(f"| {stack} | {what} | {base:.2f} | {with_:.2f} | {with_ - base:+.2f} µs |")
     if args.no_wrk:
         return

@@ -36,7 +36,7 @@ def main() -> None:
     cats = decl.category_ids
     rng = random.Random(7)
     t0 = time.monotonic()
-    with Ledger(args.db) as led:
+    with Ledger(args.db, migrate=True) as led:
         led.add_snapshot(decl.site.id, decl.site.revision, fp, canonical_json(decl).decode())
         start = now_us() - 180 * 86_400_000_000
         step = 180 * 86_400_000_000 // max(1, args.records)

@@ -12,7 +12,7 @@ They are plain frozen dataclasses (no validation library on the hot path).
 Each field's type says what JSON it holds; an ``Annotated`` :class:`Rule`
 adds the constraints. The OpenAPI document (server/openapi.py) and the
 TypeScript types of the banner (``banner/src/contract.ts``, written by
-``python -m samtycke.contract``) are generated from these classes, so the
+``python -m samtycke.contract_typescript``) are generated from these classes, so the
 contract is written once.
 """
 
@@ -102,6 +102,12 @@ class HistoryRecord:
     choices: dict[str, bool]
     hash: Hex64
     url: str | None = None
+    decision_id: Annotated[Hex32 | None, Rule("the client's id for this decision")] = None
+    refused_services: Annotated[
+        list[Slug] | None, Rule("services refused inside accepted categories; null before format 2")
+    ] = None
+    source: Annotated[Source | None, Rule("where the person decided; null before format 2")] = None
+    format: Annotated[int | None, Rule("the record's canonical format (docs/ledger.md)")] = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,9 +265,3 @@ TS_ALIASES: dict[str, Any] = {
     "StorageKind": StorageKind,
     "Position": Position,
 }
-
-
-if __name__ == "__main__":  # python -m samtycke.contract > banner/src/contract.ts
-    from samtycke.contract_rules import typescript
-
-    print(typescript(MODELS, TS_ALIASES), end="")

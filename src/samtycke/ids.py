@@ -55,6 +55,11 @@ def is_domain(value: object) -> bool:
     return _matches(_DOMAIN, value)
 
 
+def is_site_domain(value: object) -> bool:
+    """A domain a site may declare: a host name with a dot, or ``localhost`` for development."""
+    return is_domain(value) and isinstance(value, str) and ("." in value or value == "localhost")
+
+
 def new_id() -> str:
     """A fresh random 128-bit id as 32 hex digits (consent and decision ids)."""
     return secrets.token_hex(16)

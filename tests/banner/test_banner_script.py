@@ -77,7 +77,7 @@ def test_engine_needs_no_eval_and_writes_no_html() -> None:
 
 
 def test_engine_is_small() -> None:
-    # Goal of issue 3: engine JS+CSS at most 7 KB gzip -9.
+    # The size goal: engine JS+CSS at most 7 KB gzip -9.
     assert len(gzip.compress(engine_js().encode(), 9)) <= 7 * 1024
 
 

@@ -14,13 +14,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template import engines
 from django.test import Client, override_settings
-from django.urls import path
+from django.urls import include, path
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from samtycke.consent import encode_consent_cookie
 from samtycke.contrib.django import SamtyckeSettings
+from samtycke.ledger import Ledger
+from tests.contrib.bodies import consent_body
 from tests.enforce.conftest import SHOP_FP
 
 SHOP = Path(__file__).resolve().parent.parent / "enforce" / "shop.toml"
@@ -69,7 +71,12 @@ def streamed(request: HttpRequest) -> StreamingHttpResponse:
     return StreamingHttpResponse(body(), content_type="text/html")
 
 
-urlpatterns = [path("", home), path("page", page), path("streamed", streamed)]
+urlpatterns = [
+    path("", home),
+    path("page", page),
+    path("streamed", streamed),
+    path("samtycke/", include("samtycke.contrib.django_app.urls")),
+]
 
 
 def cookie_names(response: Any) -> list[str]:
@@ -113,19 +120,57 @@ def test_injection_into_plain_and_streamed_responses() -> None:
         assert Client().get("/").content == b"analytics=False"
 
 
-def test_banner_src_defaults_to_the_static_file() -> None:
+def test_banner_src_defaults_to_the_included_urls() -> None:
     with override_settings(SAMTYCKE={"DECLARATION": SHOP}, STATIC_URL="/assets/"):
-        assert b'<script src="/assets/samtycke/samtycke.js" defer>' in Client().get("/page").content
+        assert b'<script src="/samtycke/samtycke.js" defer>' in Client().get("/page").content
+        js = Client().get("/samtycke/samtycke.js")
+    assert js.status_code == 200 and js["Content-Type"].startswith("text/javascript")
+    assert b'"endpoint":"/samtycke/v1/consents"' in js.content
+
+
+def test_inject_and_the_template_tag_give_one_banner() -> None:
+    with override_settings(SAMTYCKE={"DECLARATION": SHOP, "INJECT": True}):
+        body = Client().get("/page").content
+    assert body.count(b"samtycke.js") == 1
+
+
+def test_consents_are_recorded_in_the_configured_ledger(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'l.db'}"
+    with override_settings(SAMTYCKE={"DECLARATION": SHOP, "DB": db}):
+        body = consent_body(SHOP)
+        r = Client().post("/samtycke/v1/consents", body, content_type="application/json")
+        assert r.status_code == 201, r.content
+        bad = Client().post("/samtycke/v1/consents", b"{}", content_type="application/json")
+        assert bad.status_code == 422 and "error" in bad.json()
+    with Ledger(db, create=False) as led:
+        (rec,) = led.iter_records()
+    assert rec.decision.record_id == r.json()["record_id"]
+
+
+def test_settings_and_declaration_errors_are_system_checks(tmp_path: Path) -> None:
+    from samtycke.contrib.django_app.checks import check_samtycke
+
+    with override_settings(SAMTYCKE={"DECLARATION": SHOP, "INJECT": "maybe"}):
+        (err,) = check_samtycke()
+    assert err.id == "samtycke.E001" and "'INJECT'] has value 'maybe'" in err.msg
+    broken = tmp_path / "samtycke.toml"
+    broken.write_text(SHOP.read_text().replace('category = "analytics"', 'category = "analytcs"'))
+    with override_settings(SAMTYCKE={"DECLARATION": broken}):
+        errors = check_samtycke()
+    assert [e.id for e in errors] == ["samtycke.E002"]
+    assert "did you mean 'analytics'?" in errors[0].msg
+    with override_settings(SAMTYCKE={"DECLARATION": SHOP}):
+        assert check_samtycke() == []
 
 
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
         (None, "settings.SAMTYCKE must be a dict"),
-        ({"DECLARATION": SHOP, "INJECTT": True}, "unknown key(s) 'INJECTT'"),
+        ({"DECLARATION": SHOP, "INJECTT": True}, "'INJECTT' (did you mean 'INJECT'?)"),
         ({}, "settings.SAMTYCKE['DECLARATION'] has value None"),
         ({"DECLARATION": SHOP, "UNDECLARED": "drop"}, "'UNDECLARED'] has value 'drop'; use one of"),
-        ({"DECLARATION": SHOP, "INJECT": "yes"}, "'INJECT'] has value 'yes'; use True or False"),
+        ({"DECLARATION": SHOP, "INJECT": "maybe"}, "'INJECT'] has value 'maybe': use True or"),
         ({"DECLARATION": SHOP, "BANNER_SRC": 3}, "'BANNER_SRC'] has value 3"),
     ],
 )

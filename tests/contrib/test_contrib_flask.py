@@ -71,7 +71,7 @@ def test_injection_when_enabled() -> None:
 
     r = app.test_client().get("/plain")
     assert r.text == (
-        '<html><head><title>p</title><script src="/static/samtycke/samtycke.js" defer></script>'
+        '<html><head><title>p</title><script src="/samtycke/samtycke.js" defer></script>'
         "</head><body></body></html>"
     )
     assert r.headers["Content-Length"] == str(len(r.data))

@@ -31,7 +31,14 @@ def test_parses_the_grammar(text: str, expected: Expiry) -> None:
     [
         ("2 yeers", '(try "2 years", "session" or "persistent")'),
         ("10 dayz", '(try "10 days", "session" or "persistent")'),
-        ("forever", '(try "30 days", "session" or "persistent")'),
+        ("forever", '(try "persistent", for a cookie that does not expire)'),
+        ("Lives forever", '(try "persistent", for a cookie that does not expire)'),
+        ("until further notice", '(try "persistent", for a cookie that does not expire)'),
+        (
+            "until the browser closes",
+            '(try "session", for a cookie deleted when the browser closes)',
+        ),
+        ("soon", '(try "30 days", "session" or "persistent")'),
         ("", '(try "30 days", "session" or "persistent")'),
         ("-1 days", '(try "30 days", "session" or "persistent")'),
     ],

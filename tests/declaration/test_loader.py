@@ -193,7 +193,7 @@ def test_find_cookie_prefers_exact_names_and_related_domains() -> None:
         (
             'privacy_policy = "https://policies.google.com/technologies/cookies"',
             'privacy_policy = "javascript:alert(1)"',
-            "s.toml:22: service 'google-analytics': privacy_policy 'javascript:alert(1)' is not an http(s) URL",
+            "s.toml:22: service 'google-analytics': privacy_policy 'javascript:alert(1)' is not an http(s) URL (scheme 'javascript' is not allowed)",
         ),
     ],
 )
@@ -311,3 +311,59 @@ def test_path_through_a_file_cannot_be_read(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("", encoding="utf-8")
     with pytest.raises(DeclarationFileError, match="cannot be read"):
         load_declaration(tmp_path / "file" / "samtycke.toml")
+
+
+def test_localhost_is_a_domain_for_development() -> None:
+    decl = parse_declaration(
+        replace('domains = ["acme.example"]', 'domains = ["localhost"]'), "s.toml"
+    )
+    assert decl.site.domains == ("localhost",)
+    assert problems(replace('domains = ["acme.example"]', 'domains = ["intranet"]')) == [
+        "s.toml:7: [site]: domain 'intranet' is not a host name like \"example.com\""
+    ]
+
+
+def test_a_typo_in_a_services_category_is_reported_once() -> None:
+    text = replace(
+        'category = "analytics"\nprivacy_policy', 'category = "analytcs"\nprivacy_policy'
+    )
+    assert problems(text) == [
+        "s.toml:21: service 'google-analytics': unknown category \"analytcs\" (did you mean "
+        "'analytics'?) (known: necessary, functional, analytics, marketing)"
+    ]
+
+
+def test_a_near_miss_of_a_builtin_category_table_is_a_typo() -> None:
+    text = replace("[categories.analytics]", "[categories.analytcs]")
+    assert problems(text) == [
+        "s.toml:14: [categories.analytcs]: unknown category (did you mean 'analytics'?) "
+        "(a category of your own needs an id unlike the built-in ones)"
+    ]
+
+
+def test_a_country_code_for_a_language_gets_the_language() -> None:
+    # One line: the Swedish texts do not each warn that 'sv' is not declared.
+    assert problems(replace('languages = ["sv", "en"]', 'languages = ["se", "en"]')) == [
+        "s.toml:8: [site]: unsupported language 'se' (did you mean 'sv'?) (supported: de, en, "
+        "fi, nb, sv; a language is added with a locale file)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        (
+            '[site]\nid = "a"\nid = "b"\n',
+            "s.toml:3: TOML syntax: Cannot overwrite a value: key 'id' (or the key it extends) "
+            "is already set in this table",
+        ),
+        (
+            '[site]\nid = "a\n',
+            "s.toml:2: TOML syntax: Illegal character '\\n' (in the value of key 'id')",
+        ),
+        ("[site]\nid = [1,\n", "s.toml:2: TOML syntax: Invalid value (in the value of key 'id')"),
+        ("[site]\n[site]\n", "s.toml:2: TOML syntax: Cannot declare ('site',) twice"),
+    ],
+)
+def test_every_toml_error_names_its_key(toml: str, expected: str) -> None:
+    assert problems(toml) == [expected]

@@ -20,6 +20,7 @@ from samtycke.consent import encode_consent_cookie
 from samtycke.declaration import Declaration
 from samtycke.enforce import WSGIConsentMiddleware
 from samtycke.setcookie import parse_set_cookie
+from tests.enforce.conftest import SHOP_FP
 from tests.enforce.hostile import HOSTILE, generated
 
 WSGIApp = Callable[[dict[str, Any], Any], Iterable[bytes]]
@@ -125,7 +126,12 @@ def test_deletions_pass_exactly_when_chromium_deletes(
 
 def consent(*categories: str, method: str, refused: tuple[str, ...] = ()) -> str:
     return encode_consent_cookie(
-        list(categories), 3, timestamp=time.time(), method=method, refused_services=refused
+        list(categories),
+        3,
+        timestamp=time.time(),
+        method=method,
+        refused_services=refused,
+        fingerprint=SHOP_FP,
     )
 
 

@@ -6,16 +6,21 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from werkzeug.test import Client as WSGIClient
 
+from samtycke import setcookie
 from samtycke.consent import encode_consent_cookie
 from samtycke.declaration import Declaration
 from samtycke.enforce import ConsentMiddleware, Enforcer, WSGIConsentMiddleware
 from samtycke.enforce.deletion import cookie_paths, parent_domains
+from samtycke.scanner import setcookie as scanner_setcookie
+from tests.enforce.conftest import SHOP_FP
 from tests.enforce.test_enforce_asgi import Client as ASGIClient
 
 Cookie = Callable[..., str]
@@ -24,7 +29,12 @@ EPOCH = "Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
 
 def withdrawn(*categories: str, refused: tuple[str, ...] = ()) -> str:
     value = encode_consent_cookie(
-        list(categories), 3, timestamp=time.time(), method="withdraw", refused_services=refused
+        list(categories),
+        3,
+        timestamp=time.time(),
+        method="withdraw",
+        refused_services=refused,
+        fingerprint=SHOP_FP,
     )
     return f"samtycke={value}"
 
@@ -37,7 +47,7 @@ def test_only_refused_declared_cookies_the_request_carries(shop: Declaration) ->
     assert refused == ("_ga", "_ga_ABC", "_fbp", "ab_variant")
     # Nothing refused: no decision yet, everything consented, or nothing declared carried.
     assert e.read(carried)[1] == ()
-    every = encode_consent_cookie(["functional", "analytics", "marketing"], 3)
+    every = encode_consent_cookie(["functional", "analytics", "marketing"], 3, fingerprint=SHOP_FP)
     assert e.read(f"{carried}; samtycke={every}")[1] == ()
     assert e.read(f"sessionid=s; mystery=1; {withdrawn()}")[1] == ()
     # A privacy signal is a refusal too.
@@ -53,11 +63,11 @@ def test_deletions_cover_host_only_parent_domains_and_path_ancestors(shop: Decla
         for d in ("", "; Domain=www.shop.example", "; Domain=shop.example")
         for p in ("/", "/shop", "/shop/cart")
     ]
-    assert e.deletions(["_ga"], "127.0.0.1:8000", "/") == [f"_ga=; {EPOCH}; Path=/"]
-    assert e.deletions(["__Host-x"], "www.shop.example", "/a/b") == [
-        f"__Host-x=; {EPOCH}; Path=/; Secure"
-    ]
-    assert e.deletions(["caf\xe9"], "www.shop.example", "/") == []  # no header can carry it
+    assert e.deletions(["_ga"], "127.0.0.1:8000", "/") == (f"_ga=; {EPOCH}; Path=/",)
+    assert e.deletions(["__Host-x"], "www.shop.example", "/a/b") == (
+        f"__Host-x=; {EPOCH}; Path=/; Secure",
+    )
+    assert e.deletions(["caf\xe9"], "www.shop.example", "/") == ()  # no header can carry it
 
 
 def test_scopes() -> None:
@@ -123,3 +133,31 @@ def test_asgi_adds_deletions_also_to_a_response_without_headers(shop: Declaratio
             for d in ("", "; Domain=shop.example")
             for p in ("/", "/shop", "/shop/x")
         ]
+
+
+latin1 = st.text(st.characters(min_codepoint=0, max_codepoint=255), max_size=60)
+
+
+@settings(max_examples=200, deadline=None)
+@given(latin1, latin1, latin1)
+def test_deletion_headers_are_always_plain_ascii(
+    shop: Declaration, name: str, host: str, path: str
+) -> None:
+    # Hosts, paths and names come from the request: whatever they hold, the
+    # headers must be ones every server can send (Django's ASGI handler encodes ASCII).
+    e = Enforcer(shop)
+    refused = e.read(f"{name}=1; _ga=2; {withdrawn()}")[1]
+    for header in e.deletions(refused, host, path) + e.deletions(
+        ["_ga", name], host + ".shop.example", path
+    ):
+        assert header.isascii() and header.isprintable(), header
+
+
+def test_enforcement_and_the_scanner_read_headers_alike(shop: Declaration) -> None:
+    # They once disagreed on this one: the scanner saw a deletion, enforcement did not.
+    line = "_ga=1; Max-Age=abc; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+    assert scanner_setcookie.SetCookie is setcookie.SetCookie
+    parsed = scanner_setcookie.parse_set_cookie(line)
+    assert parsed is not None and parsed.deletes
+    e = Enforcer(shop)
+    assert e.outgoing(line, e.consent(None)) == f"_ga=; {EPOCH}"

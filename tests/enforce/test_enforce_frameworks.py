@@ -19,6 +19,7 @@ from werkzeug.test import Client
 
 from samtycke.consent import encode_consent_cookie
 from samtycke.contrib.flask import Samtycke
+from tests.enforce.conftest import SHOP_FP
 from tests.enforce.test_enforce_asgi import run_async
 
 SHOP = Path(__file__).resolve().parent / "shop.toml"
@@ -30,7 +31,10 @@ importlib.import_module("tests.contrib.test_contrib_django")
 
 
 def consent(*categories: str, method: str = "custom") -> str:
-    return f"samtycke={encode_consent_cookie(list(categories), 3, timestamp=time.time(), method=method)}"
+    value = encode_consent_cookie(
+        list(categories), 3, timestamp=time.time(), method=method, fingerprint=SHOP_FP
+    )
+    return f"samtycke={value}"
 
 
 def raw_item(request: HttpRequest) -> HttpResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from samtycke.ledger import GENESIS_HASH, Decision, canonical_record, link_hash, seal
@@ -87,3 +87,48 @@ def _same_content(a: Decision, b: Decision) -> bool:
     return dataclasses.replace(a, choices=dict(sorted(a.choices.items()))) == dataclasses.replace(
         b, choices=dict(sorted(b.choices.items()))
     )
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    fmt=st.sampled_from([1, 2]),
+    site=_TEXT,
+    url=st.none() | _TEXT,
+    ua=st.none() | _TEXT,
+    language=_TEXT,
+    source=_TEXT,
+    services=st.lists(_TEXT, max_size=3),
+    choices=st.dictionaries(_TEXT, st.booleans(), max_size=4),
+    seq=st.integers(-(2**63), 2**63 - 1),
+)
+def test_the_canonical_form_is_the_documented_json_dumps(
+    fmt: int,
+    site: str,
+    url: str | None,
+    ua: str | None,
+    language: str,
+    source: str,
+    services: list[str],
+    choices: dict[str, bool],
+    seq: int,
+) -> None:
+    """Written out key by key for speed; byte for byte what docs/ledger.md says."""
+    d = Decision(
+        record_id="a" * 32, consent_id="b" * 32, site=site, revision=seq % 1000,
+        fingerprint="c" * 64, language=language, method="custom", choices=choices, url=url,
+        ip=None, user_agent=ua, decision_id=None if seq % 2 else "d" * 32,
+        refused_services=tuple(services), source=source,
+    )  # fmt: skip
+    content = {
+        "format": fmt, "seq": seq, "record_id": d.record_id, "consent_id": d.consent_id,
+        "site": site, "recorded_at": "2026-01-01T00:00:00.000000Z", "revision": d.revision,
+        "fingerprint": d.fingerprint, "language": language, "method": "custom",
+        "choices": choices, "url": url, "ip": None, "user_agent": ua,
+    }  # fmt: skip
+    if fmt == 2:
+        content |= {"decision_id": d.decision_id, "refused_services": services, "source": source}
+    expected = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    assert canonical_record(seq, 1_767_225_600_000_000, d, fmt) == expected.encode()

@@ -1,4 +1,4 @@
-"""What the policy page says and how it is built, in every language (issue 2, point 4)."""
+"""What the policy page says and how it is built, in every language."""
 
 from __future__ import annotations
 

@@ -137,3 +137,25 @@ def test_write_declaration_appends_and_loads() -> None:
         ("odd", "functional", "session"),
     ]
     assert write_declaration(original, found[2:], builtin_knowledge()) == original
+
+
+@pytest.mark.parametrize(
+    ("policy", "flagged"),
+    [
+        ("necessary-and-functional", ["year"]),
+        ("ignore", []),
+    ],
+)
+def test_gpc_findings_follow_the_declared_gpc_policy(policy: str, flagged: list[str]) -> None:
+    text = DECL.replace(
+        'languages = ["en"]', f'languages = ["en"]\nglobal_privacy_control = "{policy}"'
+    )
+    text += '\n[[cookies]]\nname = "lang"\ncategory = "functional"\nexpires = "session"\npurpose = "L."\n'
+    decl = parse_declaration(text)
+    seen = [
+        cookie("sess", None, ["gpc"], "necessary"),
+        cookie("lang", None, ["gpc"], "functional"),
+        cookie("year", 365, ["gpc"], "analytics"),
+    ]
+    got = [v.cookie for v in find_violations(seen, [], decl) if v.kind == "set-under-gpc"]
+    assert got == flagged

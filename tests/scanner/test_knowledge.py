@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -16,6 +17,15 @@ from samtycke.knowledge import (
 )
 from samtycke.knowledge.guess import guess_category
 from samtycke.knowledge.ocd import PACKAGED_SOURCE, packaged_ocd
+
+# Unmodified rows of the Open Cookie Database (commit 0ee5a17, Apache-2.0) in
+# tests/data; $SAMTYCKE_OCD_CSV points at the full file instead.
+OCD = Path(
+    os.environ.get(
+        "SAMTYCKE_OCD_CSV",
+        Path(__file__).resolve().parents[1] / "data/open-cookie-database/open-cookie-database.csv",
+    )
+)
 
 REQUIRED_SERVICES = {
     "Google Analytics",
@@ -143,6 +153,12 @@ def test_unknown_names_get_a_guess_with_its_confidence() -> None:
         ("zz9", False): ("functional", 0.2),
         ("zz9", True): ("marketing", 0.3),
     }
+
+
+def test_open_cookie_database_loads() -> None:
+    kb = load_knowledge(OCD)
+    # one entry per data row of the file
+    assert len(kb.cookies) == len(OCD.read_text(encoding="utf-8").splitlines()) - 1
 
 
 def test_open_cookie_database_csv_loads(tmp_path: Path) -> None:

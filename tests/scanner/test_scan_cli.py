@@ -153,12 +153,13 @@ def test_violations_exit_1_with_json_html_and_written_declaration(
     assert written.startswith(original)
     tail = written[len(original) :]
     assert tail.count("[[cookies]]") == 4 and tail.count("# review:") == 4
+    assert tail.count("\nreview = true\n") == 4
     decl = load_declaration(out_decl)
     added = {c.name: (c.category, c.domain, str(c.expires)) for c in decl.cookies[-4:]}
     assert added == {
         "tp_chips": ("marketing", "tp.localhost", "1 day"),
-        "tp_js": ("marketing", "tp.localhost", "1 day"),
-        "_hjSessionUser_1234": ("functional", "127.0.0.1", "365 days"),
+        "tp_js": ("marketing", "tp.localhost", "1 hour"),
+        "_hjSessionUser_1234": ("functional", "127.0.0.1", "1 year"),
         "mystery": ("functional", "127.0.0.1", "session"),
     }
 

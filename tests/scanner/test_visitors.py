@@ -48,6 +48,7 @@ GPC_PAGE = html(
     """<script>
   if (!navigator.globalPrivacyControl) document.cookie = "js_ad=1; path=/";
   document.cookie = "always_ad=1; path=/";
+  document.cookie = "fn_lang=sv; path=/";
 </script>""",
 )
 
@@ -63,6 +64,7 @@ def test_gpc_phase_reports_its_violations_apart() -> None:
     decl = parse_declaration(
         SITE.format(domain="127.0.0.1")
         + "".join(_cookie(n, "marketing") for n in ("srv_ad", "js_ad", "always_ad"))
+        + _cookie("fn_lang", "functional")
     )
     with serve_app(_gpc_route) as port:
         result = scan(
@@ -73,12 +75,16 @@ def test_gpc_phase_reports_its_violations_apart() -> None:
         "srv_ad": [B, R, A],
         "js_ad": [B, R, A],
         "always_ad": [B, R, A, G],
+        "fn_lang": [B, R, A, G],
     }
     got = {(v.kind, v.cookie, v.phase) for v in result.violations}
+    every = ("srv_ad", "js_ad", "always_ad", "fn_lang")
     assert got == {
-        *{("set-before-consent", n, B) for n in ("srv_ad", "js_ad", "always_ad")},
-        *{("set-after-reject", n, R) for n in ("srv_ad", "js_ad", "always_ad")},
-        # the header and navigator.globalPrivacyControl were honoured; this one ignores both
+        *{("set-before-consent", n, B) for n in every},
+        *{("set-after-reject", n, R) for n in every},
+        # the header and navigator.globalPrivacyControl were honoured; this one
+        # ignores both. fn_lang is functional, which the declaration's default
+        # GPC policy (necessary-and-functional) allows.
         ("set-under-gpc", "always_ad", G),
     }
 

@@ -44,7 +44,11 @@ class Blackhole:
                 assert isinstance(sock, socket.socket)
                 if sock is self.listener:
                     client, _ = self.listener.accept()
-                    upstream = socket.create_connection(self.target)
+                    try:
+                        upstream = socket.create_connection(self.target)
+                    except OSError:
+                        client.close()
+                        continue
                     self._pairs[client], self._pairs[upstream] = upstream, client
                     for s in (client, upstream):
                         self._held[s] = bytearray()
@@ -61,7 +65,11 @@ class Blackhole:
             if not self.silent.is_set():
                 for sock, buf in list(self._held.items()):
                     if buf and sock in self._pairs:
-                        self._pairs[sock].sendall(bytes(buf))
+                        try:
+                            self._pairs[sock].sendall(bytes(buf))
+                        except OSError:  # the other side went away: so does this one
+                            self._close(sel, sock)
+                            continue
                         buf.clear()
 
     def _close(self, sel: selectors.BaseSelector, sock: socket.socket) -> None:

@@ -129,7 +129,11 @@ def test_service_refusals_reach_the_ledger(live: LiveServer) -> None:
         ("google-analytics", "hotjar"),
     ]
     assert [d.source for d in spy.decisions] == ["settings", "banner"]
-    assert live.state.ledger.count() == 2
+    cid = hotjar.json()["consent_id"]
+    history = httpx.get(f"{live.url}/v1/consents/{cid}").json()["decisions"]
+    assert [(r["refused_services"], r["source"]) for r in history] == [(["hotjar"], "settings")]
+    stored = [r.decision.refused_services for r in live.state.ledger.iter_records()]
+    assert stored == [("hotjar",), ("google-analytics", "hotjar")]
 
 
 def test_the_decision_id_is_kept_for_idempotent_retries(live: LiveServer) -> None:

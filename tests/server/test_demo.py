@@ -62,3 +62,13 @@ def test_stand_ins_set_the_real_cookie_names_locally(demo: LiveServer, name: str
 
 def test_unknown_demo_script_is_404(demo: LiveServer) -> None:
     assert httpx.get(f"{demo.url}/demo/evil.js").status_code == 404
+
+
+def test_demo_page_speaks_the_readers_language(demo: LiveServer) -> None:
+    for header, lang in [("sv-SE,sv;q=0.9,en;q=0.8", "sv"), ("nn", "nb"), ("fr", "sv"), ("", "sv")]:
+        r = httpx.get(demo.url + "/", headers={"Accept-Language": header})
+        assert f'<html lang="{lang}">' in r.text
+        assert "Accept-Language" in r.headers["vary"]
+    english = httpx.get(demo.url + "/", headers={"Accept-Language": "en"}).text
+    # The page's own text is English whatever the banner speaks.
+    assert '<html lang="en">' in english and '<body lang="en">' in english

@@ -20,11 +20,13 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def load_or_exit(file: str) -> Declaration:
+def load_or_exit(file: str, *, publish: bool = False) -> Declaration:
     """Load ``file``; print every problem as FILE:LINE and exit 1 when it is invalid.
 
     Warnings of a valid file go to stderr too. An unreadable file raises
     :class:`~samtycke.errors.DeclarationFileError`, which the group turns into exit 2.
+    With ``publish`` (policy, build) entries still marked for review are one
+    line and exit 1: nothing unconfirmed reaches visitors.
     """
     try:
         decl = load_declaration(file)
@@ -36,6 +38,14 @@ def load_or_exit(file: str) -> Declaration:
         summary = plural(errors, "error") + (f", {plural(warnings, 'warning')}" if warnings else "")
         click.echo(f"{file}: invalid ({summary})", err=True)
         raise SystemExit(1) from None
+    if publish and decl.unreviewed:
+        lines = ", ".join(str(c.line) for c in decl.unreviewed)
+        click.echo(
+            f"{file}: {plural(len(decl.unreviewed), 'cookie')} still marked for review "
+            f"(line {lines}); confirm each and remove `review = true` before publishing",
+            err=True,
+        )
+        raise SystemExit(1)
     for warning in decl.warnings:
         click.echo(str(warning), err=True)
     return decl

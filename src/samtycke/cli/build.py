@@ -49,7 +49,7 @@ def build(
 
     Exit 0 when built, 1 when FILE is invalid, 2 when FILE, OUT or the ledger cannot be used.
     """
-    decl = load_or_exit(file)
+    decl = load_or_exit(file, publish=True)
     url = policy_url or decl.site.policy_url or DEFAULT_POLICY_URL
     files = build_files(decl, endpoint=endpoint, policy_url=url)
     if db is not None:
@@ -63,7 +63,7 @@ def register_in_ledger(db: str, decl: Declaration) -> None:
     from samtycke.ledger import Ledger  # the server extra, needed only with --db
     from samtycke.snapshots import register_snapshot, revision_drift
 
-    ledger = Ledger(db, create=False)
+    ledger = Ledger(db)
     try:
         drift = revision_drift(ledger, decl)
         if drift is not None:

@@ -27,7 +27,7 @@ def check(file: str, quiet: bool, db: str | None) -> None:
         from samtycke.ledger import Ledger  # the server extra, needed only with --db
         from samtycke.snapshots import revision_drift
 
-        ledger = Ledger(db, create=False)
+        ledger = Ledger(db)
         try:
             drift = revision_drift(ledger, decl)
         finally:

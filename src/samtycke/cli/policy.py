@@ -46,7 +46,7 @@ def policy(file: str, lang: str | None, fmt: str, fragment: bool, out: Path | No
     """
     if fragment and fmt != "html":
         _usage_error("--fragment only applies to --format html")
-    decl = load_or_exit(file)
+    decl = load_or_exit(file, publish=True)
     lang = lang or decl.site.default_language
     if lang not in decl.site.languages:
         _usage_error(

@@ -46,7 +46,8 @@ def serve(
     """Run the consent server: API, banner, policy pages (until Ctrl-C).
 
     Every option can also be set by its SAMTYCKE_* environment variable
-    (see docs/deployment.md). Exit 2 when the declaration or database cannot be used.
+    (see docs/deployment.md). Exit 1 for an invalid declaration, 2 when the declaration,
+    the database or a setting cannot be used, 3 when the port cannot be listened on.
     """
     rate, burst = parse_rate(rate_limit) if rate_limit is not None else (None, None)
     config = config_from_env(

@@ -4,21 +4,24 @@ Settings, all in one dict::
 
     SAMTYCKE = {
         "DECLARATION": BASE_DIR / "samtycke.toml",   # required
+        "DB": "sqlite:///samtycke-ledger.db",        # the consent ledger (or postgresql://…)
         "UNDECLARED": "block",                       # or "allow", "report"
-        "BANNER_SRC": None,                          # default: static("samtycke/samtycke.js")
+        "BANNER_SRC": None,                          # default: samtycke's own URL (see below)
         "INJECT": False,                             # insert the script into HTML responses
     }
 
 Add ``"samtycke.contrib.django.ConsentMiddleware"`` to ``MIDDLEWARE`` (before
-anything that sets cookies, i.e. near the top) and ``"samtycke.contrib.django_app"``
-to ``INSTALLED_APPS`` for ``{% load samtycke %}``.
+anything that sets cookies, i.e. near the top), ``"samtycke.contrib.django_app"``
+to ``INSTALLED_APPS`` (``{% load samtycke %}`` and the system checks) and
+``path("samtycke/", include("samtycke.contrib.django_app.urls"))`` to the URLs:
+the banner, the consent endpoint writing to the ledger and the policy pages.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from http.cookies import CookieError, Morsel
@@ -30,12 +33,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponseBase
 
+from samtycke.contrib.inprocess import DEFAULT_DB, ConsentService
+from samtycke.contrib.settings import SettingError, as_bool, unknown_keys
 from samtycke.enforce.effective import EffectiveConsent
 from samtycke.enforce.enforcer import Enforcer
 from samtycke.enforce.inject import HtmlInjector, csp_nonce, is_injectable, script_tag
 from samtycke.enforce.rules import UNDECLARED_MODES, Undeclared
 
-_KEYS = ("DECLARATION", "UNDECLARED", "BANNER_SRC", "INJECT")
+_KEYS = ("DECLARATION", "DB", "UNDECLARED", "BANNER_SRC", "INJECT")
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class SamtyckeSettings:
     undeclared: Undeclared = "block"
     banner_src: str | None = None
     inject: bool = False
+    db: str = DEFAULT_DB
 
     @classmethod
     def from_dict(cls, raw: object) -> SamtyckeSettings:
@@ -54,12 +60,9 @@ class SamtyckeSettings:
             raise ImproperlyConfigured(
                 "settings.SAMTYCKE must be a dict with at least DECLARATION (the samtycke.toml path)"
             )
-        unknown = sorted(set(raw) - set(_KEYS))
+        unknown = unknown_keys(raw, _KEYS, "settings.SAMTYCKE")
         if unknown:
-            raise ImproperlyConfigured(
-                f"settings.SAMTYCKE has unknown key(s) {', '.join(map(repr, unknown))}; "
-                f"known: {', '.join(_KEYS)}"
-            )
+            raise ImproperlyConfigured(unknown)
         decl = raw.get("DECLARATION")
         if not isinstance(decl, str | os.PathLike):
             raise ImproperlyConfigured(
@@ -76,12 +79,17 @@ class SamtyckeSettings:
             raise ImproperlyConfigured(
                 f"settings.SAMTYCKE['BANNER_SRC'] has value {src!r}; give a URL or None"
             )
-        inject = raw.get("INJECT", False)
-        if not isinstance(inject, bool):
+        try:
+            inject = as_bool(raw.get("INJECT", False), "settings.SAMTYCKE['INJECT']")
+        except SettingError as exc:
+            raise ImproperlyConfigured(str(exc)) from None
+        db = raw.get("DB", DEFAULT_DB)
+        if not isinstance(db, str) or not db.startswith(("sqlite:///", "postgresql")):
             raise ImproperlyConfigured(
-                f"settings.SAMTYCKE['INJECT'] has value {inject!r}; use True or False"
+                f"settings.SAMTYCKE['DB'] has value {db!r}; "
+                "give sqlite:///FILE or postgresql://USER@HOST/DB"
             )
-        return cls(Path(decl), cast(Undeclared, undeclared), src, inject)
+        return cls(Path(decl), cast(Undeclared, undeclared), src, inject, db)
 
 
 @lru_cache(maxsize=1)
@@ -97,23 +105,42 @@ def enforcer() -> Enforcer:
     return Enforcer(conf.declaration, undeclared=conf.undeclared)
 
 
+@lru_cache(maxsize=1)
+def consent_service() -> ConsentService:
+    """The app's consent endpoint, ledger and policy pages (started on first use)."""
+    conf = samtycke_settings()
+    return ConsentService(conf.declaration, db=conf.db)
+
+
 def _reset(*, setting: str, **kwargs: Any) -> None:
     if setting == "SAMTYCKE":
+        if consent_service.cache_info().currsize:
+            consent_service().stop()
         samtycke_settings.cache_clear()
         enforcer.cache_clear()
+        consent_service.cache_clear()
 
 
 setting_changed.connect(_reset)
 
 
 def banner_src() -> str:
-    """The URL of ``samtycke.js``: ``BANNER_SRC``, or the static file ``samtycke/samtycke.js``."""
+    """The URL of ``samtycke.js``: ``BANNER_SRC``, else samtycke's included URLs.
+
+    Without ``include("samtycke.contrib.django_app.urls")`` it falls back to the
+    static file ``samtycke/samtycke.js`` (which ``samtycke build`` writes).
+    """
     src = samtycke_settings().banner_src
     if src is not None:
         return src
-    from django.templatetags.static import static
+    from django.urls import NoReverseMatch, reverse
 
-    return str(static("samtycke/samtycke.js"))
+    try:
+        return str(reverse("samtycke:asset", kwargs={"rest": "samtycke.js"}))
+    except NoReverseMatch:
+        from django.templatetags.static import static
+
+        return str(static("samtycke/samtycke.js"))
 
 
 def request_nonce(request: HttpRequest | None) -> str | None:
@@ -170,7 +197,7 @@ class ConsentMiddleware:
             elif sent is not raw:
                 response.headers["Set-Cookie"] = sent
 
-    def add_deletions(self, response: HttpResponseBase, headers: list[str]) -> None:
+    def add_deletions(self, response: HttpResponseBase, headers: Iterable[str]) -> None:
         """Add deletion ``Set-Cookie`` values, several per name (keys only need to be unique)."""
         for i, header in enumerate(headers):
             name = header.partition("=")[0]

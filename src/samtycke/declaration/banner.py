@@ -17,6 +17,7 @@ from samtycke.declaration.theme import (
     is_font,
     is_hex_colour,
 )
+from samtycke.declaration.urls import url_problem
 
 _BANNER_KEYS = (
     "endpoint", "settings_button", "wait_for_update", "microsoft_uet", "clarity",
@@ -38,7 +39,7 @@ class BannerChecks(Checks):
         where = ("banner",)
         self.keys(t, _BANNER_KEYS, where, "[banner]")
         return Banner(
-            endpoint=self.string(t, "endpoint", where, "[banner]"),
+            endpoint=self.url(t, "endpoint", where, "[banner]", relative=True),
             settings_button=self.boolean(t, "settings_button", where, "[banner]", True),
             wait_for_update=self.integer(t, "wait_for_update", where, "[banner]", 500, 0),
             microsoft_uet=self.boolean(t, "microsoft_uet", where, "[banner]", False),
@@ -210,6 +211,7 @@ def _visible(text: str) -> bool:
 
 
 def _logo_url(value: str) -> bool:
-    if value.startswith("/"):
-        return not value.startswith("//") and not any(c in value for c in " <>\"'`()\\")
-    return value.startswith("https://") and not any(c in value for c in " <>\"'`()\\")
+    # The package's URL rule, narrowed for a CSS url(): https or a root path, no quotes or parens.
+    if url_problem(value, relative=True) is not None or any(c in value for c in "'()"):
+        return False
+    return value.startswith(("https://", "/"))

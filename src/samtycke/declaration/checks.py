@@ -14,6 +14,7 @@ from samtycke import locales
 from samtycke.declaration.expiry import Expiry, ExpiryGrammarError, parse_expiry
 from samtycke.declaration.lines import LineMap
 from samtycke.declaration.models import LocalText, Service
+from samtycke.declaration.urls import url_problem
 from samtycke.errors import Problem
 
 
@@ -25,6 +26,10 @@ class Checks:
         self.lines = lines
         self.problems: list[Problem] = []
         self.languages: tuple[str, ...] = ("en",)
+        # Declared but invalid: their own error is the one message about them,
+        # so a reference to one is not reported again.
+        self.invalid_services: set[str] = set()
+        self.mistyped_categories: set[str] = set()
         self.fallback: dict[str, tuple[str, ...]] = {}  # [site] fallback, once read
 
     # -- reporting ---------------------------------------------------------
@@ -66,6 +71,23 @@ class Checks:
             self.error((*path, key), f"{what}: {key} must be a non-empty string, not {show(value)}")
             return None
         return value.strip()
+
+    def url(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        path: Sequence[str | int],
+        what: str,
+        *,
+        relative: bool = False,
+    ) -> str | None:
+        value = self.string(table, key, path, what)
+        problem = None if value is None else url_problem(value, relative=relative)
+        if problem is not None:
+            allowed = "an http(s) URL or a path" if relative else "an http(s) URL"
+            self.error((*path, key), f"{what}: {key} {value!r} is not {allowed} ({problem})")
+            return None
+        return value
 
     def integer(
         self,
@@ -223,6 +245,8 @@ class Checks:
             return None
         if isinstance(sid, str) and sid in services:
             return services[sid]
+        if isinstance(sid, str) and sid in self.invalid_services:
+            return None  # the service's own error names the cause
         hint = did_you_mean(sid, list(services)) if isinstance(sid, str) else ""
         known = (
             f" (declared services: {', '.join(services)})"
@@ -245,9 +269,16 @@ class Checks:
         return out
 
 
-def did_you_mean(value: str, options: Sequence[str]) -> str:
+def closest(value: str, options: Sequence[str]) -> str | None:
+    """The option ``value`` was most likely meant to be, if any is close."""
     found = get_close_matches(value, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {found[0]!r}?)" if found else ""
+    return found[0] if found else None
+
+
+def did_you_mean(value: str, options: Sequence[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest option, or an empty string."""
+    found = closest(value, options)
+    return f" (did you mean {found!r}?)" if found else ""
 
 
 def kind(value: object) -> str:

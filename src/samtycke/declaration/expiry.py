@@ -54,6 +54,27 @@ class Expiry:
         return f"{self.amount} {unit}"
 
 
+def expiry_of_seconds(seconds: float | None) -> Expiry:
+    """The expiry a person would write for a lifetime of ``seconds`` (None: session).
+
+    The largest unit that states it within half a percent wins (3600 s is
+    "1 hour", 730 days "2 years", 395 days "13 months"); otherwise whole days,
+    hours or minutes, never rounded up to a larger unit than the lifetime.
+    """
+    if seconds is None:
+        return Expiry("session")
+    seconds = max(seconds, 60.0)
+    for unit in reversed(UNITS):
+        amount = round(seconds / _SECONDS[unit])
+        if amount >= 1 and abs(amount * _SECONDS[unit] - seconds) <= 0.005 * seconds:
+            return Expiry("duration", amount, unit)
+    for unit in ("days", "hours", "minutes"):
+        amount = round(seconds / _SECONDS[unit])
+        if amount >= 1:
+            return Expiry("duration", amount, unit)
+    return Expiry("duration", 1, "minutes")  # pragma: no cover - seconds >= 60 always fits
+
+
 class ExpiryGrammarError(ValueError):
     """The text is not in the expiry grammar; the message says what would be."""
 
@@ -82,7 +103,17 @@ def _unit(word: str) -> Unit | None:
     return None
 
 
+# Words people write for "never expires" and "ends with the browser session".
+_PERSISTENT_WORDS = ("forever", "permanent", "never", "infinit", "further notice", "no expir")
+_SESSION_WORDS = ("session", "browser", "closed", "close")
+
+
 def _hint(text: str, amount: int | None = None) -> str:
+    low = text.lower()
+    if any(w in low for w in _PERSISTENT_WORDS):
+        return '(try "persistent", for a cookie that does not expire)'
+    if any(w in low for w in _SESSION_WORDS) and not re.search(r"\d", low):
+        return '(try "session", for a cookie deleted when the browser closes)'
     m = re.match(r"^\s*(\d+)\s*([A-Za-z]+)", text)
     if m and amount is None:
         amount = int(m.group(1))

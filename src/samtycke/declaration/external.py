@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Literal, cast
 
 from samtycke.declaration.checks import Checks
 from samtycke.declaration.models import Cookie, LocalText, Service
@@ -37,12 +37,6 @@ class ExternalPage:
 
 class ExternalChecks(Checks):
     """Reads ``[[external_pages]]``; mixed into the declaration loader's validator."""
-
-    def url(
-        self, t: Mapping[str, Any], key: str, where: tuple[str | int, ...], what: str
-    ) -> str | None:
-        """The declaration's one http(s) URL check, defined by the loader."""
-        raise NotImplementedError
 
     def external_pages(
         self, raw: object, services: Mapping[str, Service], cookies: Sequence[Cookie]

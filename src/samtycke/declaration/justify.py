@@ -25,6 +25,8 @@ def needs_justification(cookie: Cookie, services: Mapping[str, Service], site: S
     if service is not None and service.provider != site.controller:
         return f"it belongs to {service.provider}, a third party"
     seconds = cookie.expires.seconds
-    if cookie.expires.kind == "persistent" or (seconds is not None and seconds > ONE_YEAR):
+    if cookie.expires.kind == "persistent":
+        return "it lives until it is deleted, longer than a year"
+    if seconds is not None and seconds > ONE_YEAR:
         return f"it lives {cookie.expires}, longer than a year"
     return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -33,6 +34,7 @@ from samtycke.errors import DeclarationError, DeclarationFileError, Problem
 
 _STORAGE_KINDS = ("localStorage", "sessionStorage")
 
+MAX_DECLARATION_BYTES = 4 * 1024 * 1024
 _TOP_KEYS = (
     "site",
     "banner",
@@ -46,7 +48,16 @@ _TOP_KEYS = (
 )
 _CATEGORY_KEYS = ("label", "description", "refusable")
 _SERVICE_KEYS = ("id", "name", "provider", "category", "privacy_policy", "purpose")
-_COOKIE_KEYS = ("name", "service", "category", "domain", "expires", "purpose", "justification")
+_COOKIE_KEYS = (
+    "name",
+    "service",
+    "category",
+    "domain",
+    "expires",
+    "purpose",
+    "justification",
+    "review",
+)
 _STORAGE_KEYS = ("name", "kind", "service", "category", "purpose", "expires")
 
 
@@ -61,7 +72,7 @@ def load_declaration(path: str | Path) -> Declaration:
     if p.is_dir():
         p = p / "samtycke.toml"
     try:
-        text = p.read_text(encoding="utf-8")
+        text = read_text_file(p, MAX_DECLARATION_BYTES)
     except FileNotFoundError:
         raise DeclarationFileError(
             f"{p}: no such file (give the path of a samtycke.toml)"
@@ -81,27 +92,78 @@ def load_declaration(path: str | Path) -> Declaration:
     return parse_declaration(text, str(p), path=p)
 
 
+def read_text_file(path: Path, limit: int) -> str:
+    """The UTF-8 text of a regular file of at most ``limit`` bytes.
+
+    Raises DeclarationFileError for anything else: a FIFO or device would block
+    or never end (``/dev/zero``), and a huge file would exhaust memory.
+    """
+    st = path.stat()  # FileNotFoundError / PermissionError go to the caller
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise DeclarationFileError(f"{path}: not a regular file (a pipe or device); give a file")
+    with path.open("rb") as fh:
+        raw = fh.read(limit + 1)
+    if len(raw) > limit:
+        raise DeclarationFileError(
+            f"{path}: larger than {limit // (1024 * 1024)} MiB; a declaration is a few kilobytes"
+        )
+    return raw.decode("utf-8")
+
+
 def parse_declaration(
     text: str, filename: str = "samtycke.toml", path: Path | None = None
 ) -> Declaration:
     """Validate declaration ``text``; ``filename`` is used in messages."""
     try:
         data = tomllib.loads(text)
+        v = _Validator(filename, locate(text))
+        decl = v.declaration(data, path)
     except tomllib.TOMLDecodeError as exc:
-        line = _toml_error_line(str(exc))
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise DeclarationError([Problem(filename, line, f"TOML syntax: {msg}")]) from None
-    v = _Validator(filename, locate(text))
-    decl = v.declaration(data, path)
+        line = _toml_error_line(str(exc), text)
+        msg = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
+        raise DeclarationError(
+            [Problem(filename, line, f"TOML syntax: {msg}{_toml_key_note(text, line, msg)}")]
+        ) from None
+    except RecursionError:
+        # Thousands of nested arrays or inline tables: no declaration needs more than a few.
+        msg = "TOML nested too deep (arrays or inline tables inside each other thousands of times)"
+        raise DeclarationError([Problem(filename, 1, msg)]) from None
     errors = [p for p in v.problems if p.severity == "error"]
     if errors or decl is None:
         raise DeclarationError(sorted(v.problems, key=lambda p: (p.line, p.severity)))
     return decl
 
 
-def _toml_error_line(message: str) -> int:
+def _toml_error_line(message: str, text: str) -> int:
     m = re.search(r"line (\d+)", message)
-    return int(m.group(1)) if m else 1
+    if m:
+        return int(m.group(1))
+    # "at end of document": the last line that holds anything is where it broke.
+    filled = [i for i, ln in enumerate(text.splitlines(), 1) if ln.strip()]
+    return filled[-1] if filled else 1
+
+
+_KEY_AT = re.compile(
+    r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*="""
+)
+_TABLE_AT = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
+
+
+def _toml_key_note(text: str, line: int, message: str) -> str:
+    """Which key or table the TOML error is about, when the message does not say."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines) or message.startswith("Cannot declare"):
+        return ""  # out of range, or the message names the table itself
+    source = lines[line - 1]
+    key = _KEY_AT.match(source)
+    if key:
+        if "overwrite" in message.lower():
+            return f": key {key.group(1)!r} (or the key it extends) is already set in this table"
+        return f" (in the value of key {key.group(1)!r})"
+    table = _TABLE_AT.match(source)
+    return f" (in the header [{table.group(1)}])" if table else ""
 
 
 class _Validator(SiteChecks, EmailChecks, ExternalChecks, SharedConsentChecks):
@@ -158,6 +220,16 @@ class _Validator(SiteChecks, EmailChecks, ExternalChecks, SharedConsentChecks):
             if not ids.is_slug(cid):
                 self.error(where, f"[categories.{cid}]: the id must be a slug of a-z, 0-9 and '-'")
                 continue
+            hint = did_you_mean(cid, BUILTIN_CATEGORIES)
+            if hint:
+                # A near-miss of a built-in is a typo far more often than a new category.
+                self.error(
+                    where,
+                    f"[categories.{cid}]: unknown category{hint} "
+                    "(a category of your own needs an id unlike the built-in ones)",
+                )
+                self.mistyped_categories.add(cid)
+                continue
             out[cid] = self.category(cid, body)
         return out
 
@@ -207,6 +279,8 @@ class _Validator(SiteChecks, EmailChecks, ExternalChecks, SharedConsentChecks):
                 )
                 continue
             category = self.category_ref(t, where, what, categories)
+            if sid is not None and category is None:
+                self.invalid_services.add(sid)  # reported here, not again on each cookie
             name = self.string(t, "name", where, what)
             provider = self.string(t, "provider", where, what)
             privacy = self.url(t, "privacy_policy", where, what)
@@ -234,7 +308,7 @@ class _Validator(SiteChecks, EmailChecks, ExternalChecks, SharedConsentChecks):
             self.keys(t, _COOKIE_KEYS, where, what)
             service, category = self.service_and_category(t, where, what, categories, services)
             domain = self.string(t, "domain", where, what)
-            if domain is not None and (not ids.is_domain(domain.lower()) or "." not in domain):
+            if domain is not None and not ids.is_site_domain(domain.lower()):
                 self.error(
                     (*where, "domain"),
                     f'{what}: domain {domain!r} is not a host name like "example.com" or ".example.com"',
@@ -244,6 +318,13 @@ class _Validator(SiteChecks, EmailChecks, ExternalChecks, SharedConsentChecks):
             expires = self.expiry(t, where, what, required=True)
             purpose = self.local_text(t, "purpose", where, what, required=True)
             justification = self.local_text(t, "justification", where, what, required=False)
+            review = self.boolean(t, "review", where, what, False)
+            if review:
+                self.warn(
+                    (*where, "review"),
+                    f"{what}: marked for review: check its category, purpose and expiry, then "
+                    "remove `review = true` (policy and build refuse to publish it until then)",
+                )
             if name is not None:
                 key = (name, domain)
                 if key in seen:
@@ -263,6 +344,7 @@ class _Validator(SiteChecks, EmailChecks, ExternalChecks, SharedConsentChecks):
                     service,
                     self.lines.line(*where),
                     justification,
+                    review=review,
                 )
                 why = needs_justification(cookie, services, site) if site else None
                 if why:
@@ -341,6 +423,8 @@ class _Validator(SiteChecks, EmailChecks, ExternalChecks, SharedConsentChecks):
         cid = t.get("category")
         if cid is None:
             return None
+        if isinstance(cid, str) and cid in self.mistyped_categories:
+            return None  # the [categories.…] table's error names the cause
         if not isinstance(cid, str) or cid not in categories:
             hint = did_you_mean(cid, list(categories)) if isinstance(cid, str) else ""
             self.error(
@@ -369,15 +453,6 @@ class _Validator(SiteChecks, EmailChecks, ExternalChecks, SharedConsentChecks):
                 where, f'{what}: has no category (give category = "…" or a service that has one)'
             )
         return (service.id if service else None), category
-
-    def url(
-        self, t: Mapping[str, Any], key: str, where: tuple[str | int, ...], what: str
-    ) -> str | None:
-        value = self.string(t, key, where, what)
-        if value is not None and not re.match(r"^https?://[^\s<>\"]+$", value):
-            self.error((*where, key), f"{what}: {key} {value!r} is not an http(s) URL")
-            return None
-        return value
 
 
 def _merge_builtin(

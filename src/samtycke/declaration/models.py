@@ -146,6 +146,7 @@ class Cookie:
     service: str | None = None
     line: int = 0
     justification: LocalText | None = None  # why a necessary cookie needs no consent
+    review: bool = False  # written by `scan --write-declaration`: not yet confirmed by a person
 
     @property
     def is_pattern(self) -> bool:
@@ -217,6 +218,11 @@ class Declaration:
     def category_ids(self) -> tuple[str, ...]:
         """Category ids in display order."""
         return tuple(c.id for c in self.categories)
+
+    @property
+    def unreviewed(self) -> tuple[Cookie, ...]:
+        """The cookies still marked ``review = true``; nothing is published while any are."""
+        return tuple(c for c in self.cookies if c.review)
 
     def cookies_in(self, category_id: str) -> tuple[Cookie, ...]:
         """The cookies of one category, in declaration order."""

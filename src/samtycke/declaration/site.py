@@ -9,7 +9,7 @@ from typing import Any, cast
 from samtycke import ids, locales
 from samtycke.contract import SIGNAL_MODES
 from samtycke.declaration.banner import BannerChecks
-from samtycke.declaration.checks import did_you_mean, show
+from samtycke.declaration.checks import closest, show
 from samtycke.declaration.models import SignalPolicy, Site, normalize_domain
 
 MAX_CONSENT_DAYS = 395  # 13 months: the CNIL's and TCF's ceiling for keeping a choice
@@ -18,6 +18,14 @@ _SITE_KEYS = (
     "do_not_track", "global_privacy_control", "google_consent_mode", "updated", "policy_url",
     "privacy_policy", "fallback",
 )  # fmt: skip
+# Country codes and three-letter codes people write for the supported languages.
+LANGUAGE_ALIASES = {
+    "se": "sv", "swe": "sv", "sw": "sv",
+    "no": "nb", "nn": "nb", "nob": "nb", "nor": "nb",
+    "gb": "en", "uk": "en", "us": "en", "eng": "en",
+    "ge": "de", "deu": "de", "ger": "de", "at": "de", "ch": "de",
+    "fin": "fi", "fl": "fi",
+}  # fmt: skip
 _SITE_REQUIRED = ("id", "name", "controller", "contact", "domains", "languages")
 
 
@@ -68,8 +76,8 @@ class SiteChecks(BannerChecks):
             global_privacy_control=self.signal_mode(t, "global_privacy_control"),
             google_consent_mode=self.boolean(t, "google_consent_mode", where, "[site]", False),
             updated=updated,
-            policy_url=self.string(t, "policy_url", where, "[site]"),
-            privacy_policy=self.string(t, "privacy_policy", where, "[site]"),
+            policy_url=self.url(t, "policy_url", where, "[site]", relative=True),
+            privacy_policy=self.url(t, "privacy_policy", where, "[site]"),
             fallback=self.fallback,
         )
         days = values["consent_days"]
@@ -112,11 +120,16 @@ class SiteChecks(BannerChecks):
         out: list[str] = []
         for lang in raw:
             if lang not in supported:
-                hint = did_you_mean(lang, supported)
+                guess = LANGUAGE_ALIASES.get(lang.lower()) or closest(lang, supported)
+                hint = f" (did you mean {guess!r}?)" if guess else ""
                 self.error(
                     where,
                     f"[site]: unsupported language {lang!r}{hint} (supported: {', '.join(supported)}; a language is added with a locale file)",
                 )
+                if guess and guess not in out:
+                    # Check the rest as meant, so texts in the guessed language
+                    # do not each warn about the one typo.
+                    out.append(guess)
             elif lang in out:
                 self.error(where, f"[site]: language {lang!r} is listed twice")
             else:
@@ -136,7 +149,7 @@ class SiteChecks(BannerChecks):
             return ()
         out = []
         for d in raw:
-            if not ids.is_domain(d.lower()) or "." not in d:
+            if not ids.is_site_domain(d.lower()):
                 self.error(where, f'[site]: domain {d!r} is not a host name like "example.com"')
             else:
                 out.append(normalize_domain(d))

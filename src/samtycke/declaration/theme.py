@@ -28,12 +28,14 @@ DEFAULT_FONT = "system-ui,sans-serif"
 # colour them apart is refused with a reason instead of an "unknown key".
 BUTTON_KEYS = ("accept_background", "accept_text", "reject_background", "reject_text")
 
-# (foreground, background, minimum ratio, why): text 4.5:1 (1.4.3), parts of controls 3:1 (1.4.11).
+# (foreground[|alternative], background, minimum ratio, why): text 4.5:1 (1.4.3), parts of
+# controls 3:1 (1.4.11).
 CONTRAST_RULES: tuple[tuple[str, str, float, str], ...] = (
     ("text", "background", 4.5, "body text"),
     ("link", "background", 4.5, "links"),
     ("button_text", "button_background", 4.5, "button labels"),
-    ("button_text", "background", 3.0, "button borders"),
+    # A button's edge is its border (drawn in button_text) or its fill: one must stand out.
+    ("button_text|button_background", "background", 3.0, "the edge of buttons"),
     ("accent", "background", 3.0, "switches and the focus ring"),
 )
 
@@ -91,10 +93,11 @@ def contrast(a: str, b: str) -> float:
 def contrast_problems(theme: Theme) -> list[tuple[str, str]]:
     """(key, message) for every colour pair of ``theme`` below its WCAG minimum."""
     out = []
-    for fg, bg, minimum, what in CONTRAST_RULES:
-        if fg not in theme.colours and bg not in theme.colours:
+    for fgs, bg, minimum, what in CONTRAST_RULES:
+        options = fgs.split("|")
+        if not any(k in theme.colours for k in (*options, bg)):
             continue  # the defaults pass; only what the site changed is reported
-        ratio = contrast(theme.colour(fg), theme.colour(bg))
+        ratio, fg = max((contrast(theme.colour(f), theme.colour(bg)), f) for f in options)
         if ratio < minimum:
             key = fg if fg in theme.colours else bg
             out.append(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from samtycke.ids import is_domain
 from samtycke.setcookie import deletion_header
 
 # Paths tried per cookie: "/" and the first few ancestors of the request path.
@@ -45,8 +46,8 @@ def is_ip(host: str) -> bool:
 
 def parent_domains(host: str | None, roots: Iterable[str]) -> list[str]:
     """``host`` and its parents that are one of ``roots`` or under one (never a bare TLD)."""
-    if not host or is_ip(host):
-        return []
+    if not host or is_ip(host) or not is_domain(host):
+        return []  # an IP, or a Host header no Domain attribute could carry
     roots = tuple(roots)
     labels = host.split(".")
     found = []

@@ -37,6 +37,16 @@ _MEMO_KEY_LIMIT = 4096  # longer Cookie headers are parsed each time, not kept
 _Entry = tuple[EffectiveConsent, int, int]
 
 
+class _Carried:
+    """The declared cookies one Cookie header carries, and which the last consent refused."""
+
+    __slots__ = ("last", "names")
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.names = names
+        self.last: tuple[EffectiveConsent | None, tuple[str, ...]] = (None, ())
+
+
 def as_declaration(declaration: DeclarationSource) -> Declaration:
     """A loaded declaration, reading the file when given a path."""
     if isinstance(declaration, Declaration):
@@ -74,7 +84,8 @@ class Enforcer:
         self._gpc = signal_consent(site.global_privacy_control, "gpc")
         self._dnt = signal_consent(site.do_not_track, "dnt")
         self._memo: dict[str, _Entry | None] = {}
-        self._carried: dict[str, tuple[str, ...]] = {}
+        self._carried: dict[str, _Carried] = {}
+        self._deletions: dict[tuple[tuple[str, ...], str | None, str | None], tuple[str, ...]] = {}
         self._roots = tuple(normalize_domain(d) for d in site.domains)
 
     def consent(
@@ -108,9 +119,13 @@ class Enforcer:
         if consent.source == "none" or not cookie_header:
             return consent, ()
         carried = self._declared_in(cookie_header)
-        if not carried:
+        if not carried.names:
             return consent, ()
-        return consent, tuple(n for n in carried if not self._allows_name(n, consent))
+        last = carried.last  # one attribute, so threads never see half an update
+        if last[0] is not consent:
+            refused = tuple(n for n in carried.names if not self._allows_name(n, consent))
+            carried.last = last = (consent, refused)  # a visitor's next request: same answer
+        return consent, last[1]
 
     def _consent(
         self, cookie_header: str | None, gpc: str | None, dnt: str | None, now: float | None
@@ -149,21 +164,21 @@ class Enforcer:
             self._memo[cookie_header] = entry
         return entry
 
-    def _declared_in(self, cookie_header: str) -> tuple[str, ...]:
-        """The declared cookie names in a Cookie header (but ours), memoised like consent."""
+    def _declared_in(self, cookie_header: str) -> _Carried:
+        """The declared cookies in a Cookie header (but ours), memoised like consent."""
         try:
             return self._carried[cookie_header]
         except KeyError:
             pass
         rules = self.rules
-        names = tuple(
-            n for n in cookie_names(cookie_header) if n != COOKIE_NAME and rules.declares(n)
+        carried = _Carried(
+            tuple(n for n in cookie_names(cookie_header) if n != COOKIE_NAME and rules.declares(n))
         )
         if len(cookie_header) <= _MEMO_KEY_LIMIT:
             if len(self._carried) >= _MEMO_LIMIT:
                 self._carried.clear()
-            self._carried[cookie_header] = names
-        return names
+            self._carried[cookie_header] = carried
+        return carried
 
     def _allows_name(self, name: str, consent: EffectiveConsent) -> bool:
         rule = self.rules.lookup(name)
@@ -175,21 +190,31 @@ class Enforcer:
 
     def deletions(
         self, refused: Iterable[str], host: str | None = None, path: str | None = "/"
-    ) -> list[str]:
+    ) -> tuple[str, ...]:
         """``Set-Cookie`` values deleting the ``refused`` cookies of :meth:`read`.
 
         One per scope such a cookie can have on this request: host-only and
         each parent of ``host`` inside the declared domains, on ``/`` and the
         ancestors of ``path``.
         """
+        key = (tuple(refused), host, path)
+        try:
+            return self._deletions[key]
+        except KeyError:
+            pass
         hostname = host_name(host)
         hostname = hostname.lower() if hostname else None
         out: list[str] = []
-        for name in refused:
+        for name in key[0]:
             rule = self.rules.lookup(name, "", host)
             roots = self._roots + (rule.domains if rule is not None else ())
             out.extend(deletion_headers(name, hostname, path, roots))
-        return out
+        # Visitors who withdrew share hosts and landing pages: the same answer
+        # serves many of them. Bounded, as visitors choose the paths.
+        if len(self._deletions) >= _MEMO_LIMIT:
+            self._deletions.clear()
+        self._deletions[key] = answer = tuple(out)
+        return answer
 
     def outgoing(
         self, header: str, consent: EffectiveConsent, host: str | None = None
@@ -245,6 +270,9 @@ def is_signal(value: str | None) -> bool:
 
 def _as_deletion(header: str, host: str | None) -> str | None:
     """The canonical form of a header Chromium reads as a deletion, else ``None``."""
+    lower = header.lower()
+    if "max-age" not in lower and "expires" not in lower:
+        return None  # no lifetime at all: it sets a session cookie, no need to parse
     cookie = parse_set_cookie(header)
     if not cookie.deletes or attribute_reason(cookie) is not None:
         return None

@@ -1,9 +1,11 @@
 """Insert the banner ``<script>`` into an HTML body, one chunk at a time.
 
 The tag goes right before ``</head>``, or before ``</body>`` when the page has
-no ``</head>``. The search is case-insensitive and survives a marker split
-across chunks: the last few bytes of each chunk are held back until the next
-one arrives, so nothing is buffered beyond the length of a marker.
+no ``</head>``; a page that already loads the same script (e.g. through a
+template tag) is left as it is, so there is only ever one banner. The search
+is case-insensitive and survives a marker split across chunks: the last few
+bytes of each chunk are held back until the next one arrives, so nothing is
+buffered beyond the length of a marker.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 
 _MARKERS = (b"</head>", b"</body>")
 _HOLD = max(len(m) for m in _MARKERS) - 1
+_SRC = re.compile(rb'\ssrc="[^"]*"')
 _NONCE = re.compile(r"'nonce-([A-Za-z0-9+/_=-]{1,256})'")
 # Directives that govern a <script src> element, most specific first.
 _SCRIPT_DIRECTIVES = ("script-src-elem", "script-src", "default-src")
@@ -60,6 +63,11 @@ class HtmlInjector:
 
     def __init__(self, tag: bytes) -> None:
         self.tag = tag
+        # ` src="…"` exactly as script_tag writes it: a page holding it already
+        # loads the banner, and a second copy would run twice.
+        found = _SRC.search(tag)
+        self._present = found.group(0).lower() if found else None
+        self._hold = max(_HOLD, len(self._present or b"") - 1)
         self.injected = False
         self.stopped = False
         self._pending = b""
@@ -71,12 +79,17 @@ class HtmlInjector:
         data = self._pending + chunk
         lower = data.lower()
         hits = [i for i in (lower.find(m) for m in _MARKERS) if i >= 0]
+        present = lower.find(self._present) if self._present else -1
+        if present >= 0 and (not hits or present < min(hits)):
+            self.stopped = True
+            self._pending = b""
+            return data
         if hits:
             at = min(hits)
             self.injected = self.stopped = True
             self._pending = b""
             return data[:at] + self.tag + data[at:]
-        cut = max(len(data) - _HOLD, 0)
+        cut = max(len(data) - self._hold, 0)
         self._pending = data[cut:]
         return data[:cut]
 

@@ -60,7 +60,10 @@ class Verified:
 
 def record_hash_ok(record: Record) -> bool:
     """True when the record's stored hash is the hash of its content and prev_hash."""
-    return link_hash(record.prev_hash, record.canonical()) == record.hash
+    try:
+        return link_hash(record.prev_hash, record.canonical()) == record.hash
+    except ValueError:  # a prev_hash that is not hex
+        return False
 
 
 def _name(rec: Record) -> str:

@@ -14,7 +14,8 @@ import functools
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii as _ascii_string  # the C escaper json uses
 from typing import Any
 
 GENESIS_HASH = "0" * 64
@@ -57,6 +58,8 @@ class Record:
     hash: str
     decision: Decision
     format: int = RECORD_FORMAT
+    # The canonical bytes of the values as stored, when read from the database.
+    stored: bytes | None = field(default=None, compare=False, repr=False)
 
     @property
     def recorded_at(self) -> str:
@@ -90,6 +93,8 @@ class Record:
 
     def canonical(self) -> bytes:
         """The exact bytes this record's hash covers."""
+        if self.stored is not None:
+            return self.stored
         return canonical_record(self.seq, self.recorded_us, self.decision, self.format)
 
 
@@ -100,36 +105,54 @@ def format_us(us: int) -> str:
     return stamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _s(value: str | None) -> str:
+    # Exactly what json.dumps(..., ensure_ascii=True) writes for a string or None.
+    return "null" if value is None else _ascii_string(value)
+
+
 def canonical_record(
-    seq: int, recorded_us: int, decision: Decision, fmt: int = RECORD_FORMAT
+    seq: int,
+    recorded_us: int,
+    decision: Decision,
+    fmt: int = RECORD_FORMAT,
+    *,
+    choices_text: str | None = None,
+    services_text: str | None = None,
 ) -> bytes:
     """The bytes hashed for a record: sorted-key JSON of every proof field.
 
-    Values go in as they are: a choice stored as the string ``"false"`` hashes
-    differently from ``false``, so a type-confused row cannot verify.
+    The same bytes as ``json.dumps(content, sort_keys=True, separators=(",",
+    ":"), ensure_ascii=True)`` of the field object (docs/ledger.md), written
+    out key by key because verify builds millions of them. Values go in as
+    they are: a choice stored as the string ``"false"`` hashes differently
+    from ``false``, so a type-confused row cannot verify. ``choices_text`` and
+    ``services_text`` are the stored JSON texts, used as they are when given
+    (the reader has checked they are the compact form of those values).
     """
     d = decision
-    content: dict[str, Any] = {
-        "format": fmt,
-        "seq": seq,
-        "record_id": d.record_id,
-        "consent_id": d.consent_id,
-        "site": d.site,
-        "recorded_at": format_us(recorded_us),
-        "revision": d.revision,
-        "fingerprint": d.fingerprint,
-        "language": d.language,
-        "method": d.method,
-        "choices": dict(d.choices),
-        "url": d.url,
-        "ip": d.ip,
-        "user_agent": d.user_agent,
-    }
+    choices = compact_json(dict(d.choices)) if choices_text is None else choices_text
+    parts = ['{"choices":', choices, ',"consent_id":', _s(d.consent_id)]
     if fmt >= 2:
-        content["decision_id"] = d.decision_id
-        content["refused_services"] = list(d.refused_services)
-        content["source"] = d.source
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+        parts += [',"decision_id":', _s(d.decision_id)]
+    parts += [
+        ',"fingerprint":', _s(d.fingerprint),
+        ',"format":', str(fmt),
+        ',"ip":', _s(d.ip),
+        ',"language":', _s(d.language),
+        ',"method":', _s(d.method),
+        ',"record_id":', _s(d.record_id),
+        ',"recorded_at":"', format_us(recorded_us), '"',  # digits and punctuation only
+    ]  # fmt: skip
+    if fmt >= 2:
+        services = (
+            compact_json(list(d.refused_services)) if services_text is None else services_text
+        )
+        parts += [',"refused_services":', services]
+    parts += [',"revision":', str(d.revision), ',"seq":', str(seq), ',"site":', _s(d.site)]
+    if fmt >= 2:
+        parts += [',"source":', _s(d.source)]
+    parts += [',"url":', _s(d.url), ',"user_agent":', _s(d.user_agent), "}"]
+    return "".join(parts).encode()
 
 
 def link_hash(prev_hash: str, canonical: bytes) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from samtycke import ids
 from samtycke.errors import ChainError
 from samtycke.ledger import schema
-from samtycke.ledger.records import FORMATS, Decision, Record, compact_json
+from samtycke.ledger.records import FORMATS, Decision, Record, canonical_record, compact_json
 
 RECORD_COLUMNS = tuple(c.name for c in schema.records.columns)
 _COL = {name: i for i, name in enumerate(RECORD_COLUMNS)}
@@ -44,15 +44,6 @@ def _bad(where: str, column: str, value: object, want: str, seq: int | None) -> 
     return MalformedRow(f"{where}: {column} holds {_show(value)} ({kind}), not {want}", seq)
 
 
-def _text(where: str, row: Sequence[Any], column: str, seq: int, nullable: bool) -> Any:
-    value = row[_COL[column]]
-    if value is None and nullable:
-        return None
-    if not isinstance(value, str):
-        raise _bad(where, column, value, "text", seq)
-    return value
-
-
 def _json_text(where: str, column: str, value: object, seq: int) -> Any:
     if not isinstance(value, str):
         raise _bad(where, column, value, "JSON text", seq)
@@ -65,70 +56,149 @@ def _json_text(where: str, column: str, value: object, seq: int) -> Any:
     return parsed
 
 
-def decode_record(row: Sequence[Any]) -> Record:
-    """A ``consent_records`` row (in ``RECORD_COLUMNS`` order) as a record, or MalformedRow."""
-    seq = row[_COL["seq"]]
-    if not _is_int(seq):
-        raise _bad("a record", "seq", seq, "an integer", None)
+# Stored JSON texts already found well-formed: a ledger holds few distinct choice
+# sets, and checking each again for a million rows would dominate verify.
+_CHOICES: dict[str, dict[str, bool]] = {}
+_SERVICES: dict[str, tuple[str, ...]] = {}
+_CACHE_MAX = 4096
+
+
+def _choices(where: str, value: object, seq: int) -> dict[str, bool]:
+    if isinstance(value, str):
+        hit = _CHOICES.get(value)
+        if hit is not None:
+            return dict(hit)
+    parsed = _json_text(where, "choices", value, seq)
+    if not isinstance(parsed, dict) or not all(type(v) is bool for v in parsed.values()):
+        raise _bad(where, "choices", value, "an object of true/false", seq)
+    if len(_CHOICES) >= _CACHE_MAX:
+        _CHOICES.clear()
+    _CHOICES[value] = parsed  # type: ignore[index]
+    return dict(parsed)
+
+
+def _services(where: str, value: object, seq: int) -> tuple[str, ...]:
+    if isinstance(value, str):
+        hit = _SERVICES.get(value)
+        if hit is not None:
+            return hit
+    parsed = _json_text(where, "refused_services", value, seq)
+    if not isinstance(parsed, list) or not all(isinstance(x, str) for x in parsed):
+        raise _bad(where, "refused_services", value, "a list of service ids", seq)
+    if len(_SERVICES) >= _CACHE_MAX:
+        _SERVICES.clear()
+    _SERVICES[value] = tuple(parsed)  # type: ignore[index]
+    return tuple(parsed)
+
+
+_INTS = ("recorded_us", "revision", "format")
+_IDS = (
+    ("record_id", ids.is_hex32, "32 hex digits"),
+    ("consent_id", ids.is_hex32, "32 hex digits"),
+    ("fingerprint", ids.is_hex64, "64 hex digits"),
+)
+_TEXTS = ("site", "language", "method", "prev_hash", "hash")
+_OPTIONAL_TEXTS = ("url", "ip", "user_agent")
+
+
+def _name_problem(row: Sequence[Any]) -> MalformedRow | None:
+    """The first wrong value of a row, named (None when every value is well-typed)."""
+    seq = row[0]
+    if type(seq) is not int:
+        return _bad("a record", "seq", seq, "an integer", None)
     where = f"record {seq}"
-    for column in ("recorded_us", "revision", "format"):
-        if not _is_int(row[_COL[column]]):
-            raise _bad(where, column, row[_COL[column]], "an integer", seq)
+    for column in _INTS:
+        value = row[_COL[column]]
+        if type(value) is not int:
+            return _bad(where, column, value, "an integer", seq)
     fmt = row[_COL["format"]]
     if fmt not in FORMATS:
-        raise _bad(where, "format", fmt, f"one of {FORMATS}", seq)
-    for column, check, want in (
-        ("record_id", ids.is_hex32, "32 hex digits"),
-        ("consent_id", ids.is_hex32, "32 hex digits"),
-        ("fingerprint", ids.is_hex64, "64 hex digits"),
-        ("prev_hash", ids.is_hex64, "64 hex digits"),
-        ("hash", ids.is_hex64, "64 hex digits"),
-    ):
+        return _bad(where, "format", fmt, f"one of {FORMATS}", seq)
+    for column, check, want in _IDS:
         if not check(row[_COL[column]]):
-            raise _bad(where, column, row[_COL[column]], want, seq)
-    choices = _json_text(where, "choices", row[_COL["choices"]], seq)
-    if not isinstance(choices, dict) or not all(isinstance(v, bool) for v in choices.values()):
-        raise _bad(where, "choices", row[_COL["choices"]], "an object of true/false", seq)
-    decision_id, refused, source = (
-        row[_COL[c]] for c in ("decision_id", "refused_services", "source")
+            return _bad(where, column, row[_COL[column]], want, seq)
+    for column in _TEXTS:
+        if type(row[_COL[column]]) is not str:
+            return _bad(where, column, row[_COL[column]], "text", seq)
+    for column in _OPTIONAL_TEXTS:
+        value = row[_COL[column]]
+        if value is not None and type(value) is not str:
+            return _bad(where, column, value, "text or NULL", seq)
+    v2 = (("decision_id", "32 hex digits or NULL"), ("source", "text"))
+    for column, want in v2 if fmt == 2 else ():
+        value = row[_COL[column]]
+        ok = ids.is_hex32(value) or value is None if column == "decision_id" else type(value) is str
+        if not ok:
+            return _bad(where, column, value, want, seq)
+    for column in ("decision_id", "refused_services", "source") if fmt == 1 else ():
+        if row[_COL[column]] is not None:
+            return _bad(
+                where, column, row[_COL[column]], "NULL (format 1 records do not hold it)", seq
+            )
+    return None
+
+
+def _well_typed(row: Sequence[Any]) -> bool:
+    # One expression for the common case; _name_problem explains any failure.
+    (seq, record_id, consent_id, site, recorded_us, revision, fingerprint, language, method,
+     _choices_text, url, ip, user_agent, prev_hash, digest, fmt, decision_id, refused,
+     source) = row  # fmt: skip
+    str_ = str
+    return (
+        type(seq) is int
+        and type(recorded_us) is int
+        and type(revision) is int
+        and type(site) is str_
+        and type(language) is str_
+        and type(method) is str_
+        and type(prev_hash) is str_
+        and type(digest) is str_
+        and (url is None or type(url) is str_)
+        and (ip is None or type(ip) is str_)
+        and (user_agent is None or type(user_agent) is str_)
+        and ids.is_hex32(record_id)
+        and ids.is_hex32(consent_id)
+        and ids.is_hex64(fingerprint)
+        and (
+            (
+                fmt == 2
+                and type(source) is str_
+                and (decision_id is None or ids.is_hex32(decision_id))
+            )
+            or (fmt == 1 and decision_id is None and refused is None and source is None)
+        )
     )
+
+
+def decode_record(row: Sequence[Any]) -> Record:
+    """A ``consent_records`` row (in ``RECORD_COLUMNS`` order) as a record, or MalformedRow.
+
+    The record carries the canonical bytes of exactly the stored values
+    (``Record.stored``), which is what verify hashes.
+    """
+    if not _well_typed(row):
+        problem = _name_problem(row)
+        raise problem if problem is not None else MalformedRow(f"record {row[0]!r}: malformed")
+    (seq, record_id, consent_id, site, recorded_us, revision, fingerprint, language, method,
+     choices_text, url, ip, user_agent, prev_hash, digest, fmt, decision_id, refused,
+     source) = row  # fmt: skip
+    where = f"record {seq}"
+    choices = _choices(where, choices_text, seq)
     if fmt == 1:
-        for column, value in (
-            ("decision_id", decision_id),
-            ("refused_services", refused),
-            ("source", source),
-        ):
-            if value is not None:
-                raise _bad(where, column, value, "NULL (format 1 records do not hold it)", seq)
         services: tuple[str, ...] = ()
         source = "banner"
     else:
-        if decision_id is not None and not ids.is_hex32(decision_id):
-            raise _bad(where, "decision_id", decision_id, "32 hex digits or NULL", seq)
-        parsed = _json_text(where, "refused_services", refused, seq)
-        if not isinstance(parsed, list) or not all(isinstance(s, str) for s in parsed):
-            raise _bad(where, "refused_services", refused, "a list of service ids", seq)
-        services = tuple(parsed)
-        source = _text(where, row, "source", seq, nullable=False)
+        services = _services(where, refused, seq)
     decision = Decision(
-        record_id=row[_COL["record_id"]],
-        consent_id=row[_COL["consent_id"]],
-        site=_text(where, row, "site", seq, nullable=False),
-        revision=row[_COL["revision"]],
-        fingerprint=row[_COL["fingerprint"]],
-        language=_text(where, row, "language", seq, nullable=False),
-        method=_text(where, row, "method", seq, nullable=False),
-        choices=choices,
-        url=_text(where, row, "url", seq, nullable=True),
-        ip=_text(where, row, "ip", seq, nullable=True),
-        user_agent=_text(where, row, "user_agent", seq, nullable=True),
-        decision_id=decision_id,
-        refused_services=services,
+        record_id=record_id, consent_id=consent_id, site=site, revision=revision,
+        fingerprint=fingerprint, language=language, method=method, choices=choices, url=url,
+        ip=ip, user_agent=user_agent, decision_id=decision_id, refused_services=services,
         source=source,
+    )  # fmt: skip
+    stored = canonical_record(
+        seq, recorded_us, decision, fmt, choices_text=choices_text, services_text=refused
     )
-    return Record(
-        seq, row[_COL["recorded_us"]], row[_COL["prev_hash"]], row[_COL["hash"]], decision, fmt
-    )
+    return Record(seq, recorded_us, prev_hash, digest, decision, fmt, stored)
 
 
 def record_values(rec: Record) -> tuple[Any, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -15,13 +16,20 @@ from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 from samtycke.errors import LedgerError
 from samtycke.ledger import schema
-from samtycke.ledger.engine import open_engine
+from samtycke.ledger.engine import SQLITE_BUSY_MS, open_engine
 from samtycke.ledger.migrations import migrate, pending_migrations
 from samtycke.ledger.records import Decision, Record, seal
 from samtycke.ledger.rows import RECORD_COLUMNS, decode_record, record_values
 from samtycke.ledger.view import ChainHead, Snapshot, View, read_view, short_error
 
 CHECKPOINT_SECONDS = 1.0
+# Past this size an append wakes the checkpointer at once instead of waiting a
+# round; past four times it the appender checkpoints itself, so the log stays
+# under about 64 MB however hard it is written.
+WAL_SOFT_LIMIT = 16 * 1024 * 1024
+# A checkpoint waits this long for readers, then gives up until the next round:
+# waiting longer would hold up the writers queued behind it.
+CHECKPOINT_BUSY_MS = 200
 # A head dated further ahead than this is refused rather than followed: else a
 # forged or skewed head would pin every later record to its time.
 MAX_HEAD_AHEAD_US = 300 * 1_000_000
@@ -52,6 +60,7 @@ class Ledger:
         self.engine = open_engine(url, pool_size=pool_size)
         self._thread_lock = threading.Lock()
         self._closing = threading.Event()
+        self._wake = threading.Event()
         self._checkpointer: threading.Thread | None = None
         db = self.engine.url.database
         self._lock_path = f"{db}.lock" if self.engine.dialect.name == "sqlite" and db else None
@@ -102,24 +111,37 @@ class Ledger:
     def close(self) -> None:
         """Stop the checkpointer and close every pooled connection."""
         self._closing.set()
+        self._wake.set()
         if self._checkpointer is not None:
             self._checkpointer.join(timeout=10)
         self.checkpoint()
         self.engine.dispose()
 
     def checkpoint(self) -> None:
-        """Copy SQLite's write-ahead log into the database file (no-op on PostgreSQL).
+        """Copy SQLite's write-ahead log into the database file and empty it.
 
-        ``TRUNCATE`` waits for readers to move on and then empties the log file,
-        so it stays bounded under sustained writes; ``PASSIVE`` would leave it
-        growing whenever a reader held an old snapshot.
+        ``TRUNCATE`` resets the log to zero bytes once every reader has moved
+        past it, so it stays bounded under sustained writes (``PASSIVE`` never
+        resets it and lets it grow for as long as writes keep coming). It waits
+        for readers only briefly; a long reader just defers it a round.
+        No-op on PostgreSQL.
         """
         if self.engine.dialect.name != "sqlite":
             return
         try:
-            with self.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        except SQLAlchemyError:
+            # Queue like a writer (same locks): with writers back to back, a
+            # checkpoint that only waited for a gap would never find one.
+            with self._thread_lock, _file_lock(self._lock_path), self.engine.connect() as conn:
+                # The DB-API connection itself: SQLAlchemy would open a transaction
+                # first, and SQLite cannot checkpoint from inside one.
+                raw = conn.connection.dbapi_connection
+                assert raw is not None
+                raw.execute(f"PRAGMA busy_timeout = {CHECKPOINT_BUSY_MS}")
+                try:
+                    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+                finally:
+                    raw.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
+        except (SQLAlchemyError, sqlite3.Error):
             pass  # the next round tries again; nothing is lost by waiting
 
     def wal_bytes(self) -> int:
@@ -138,8 +160,11 @@ class Ledger:
         return str(Path(db).resolve().parent)
 
     def _checkpoint_loop(self) -> None:
-        while not self._closing.wait(CHECKPOINT_SECONDS):
-            self.checkpoint()
+        while not self._closing.is_set():
+            self._wake.wait(CHECKPOINT_SECONDS)
+            self._wake.clear()
+            if not self._closing.is_set():
+                self.checkpoint()
 
     def __enter__(self) -> Ledger:
         return self
@@ -193,14 +218,21 @@ class Ledger:
         try:
             try:
                 with self.writing() as conn:
-                    return self._append(conn, decisions, at_us, isolate=False)
+                    out = self._append(conn, decisions, at_us, isolate=False)
             except (IntegrityError, DataError):
                 with self.writing() as conn:
-                    return self._append(conn, decisions, at_us, isolate=True)
+                    out = self._append(conn, decisions, at_us, isolate=True)
         except LedgerError:
             raise
         except SQLAlchemyError as exc:
             raise LedgerError(f"cannot store consent records: {short_error(exc)}") from None
+        if self._checkpointer is not None:
+            wal = self.wal_bytes()
+            if wal > 4 * WAL_SOFT_LIMIT:
+                self.checkpoint()  # the background one keeps losing the race: do it here
+            elif wal > WAL_SOFT_LIMIT:
+                self._wake.set()
+        return out
 
     def _append(
         self, conn: Connection, decisions: Sequence[Decision], at_us: int | None, isolate: bool
@@ -341,6 +373,16 @@ class Ledger:
         """How many records are stored."""
         row = self._first(select(func.count()).select_from(schema.records))
         return int(row[0]) if row is not None else 0
+
+    def probe_write(self) -> None:
+        """Raise LedgerError unless a write transaction can run (it is rolled back)."""
+        try:
+            with self.engine.connect() as conn:
+                trans = conn.begin()
+                conn.exec_driver_sql("UPDATE chain_head SET seq = seq WHERE id = 1")
+                trans.rollback()
+        except SQLAlchemyError as exc:
+            raise LedgerError(f"the ledger cannot be written: {short_error(exc)}") from None
 
     def ping(self) -> None:
         """Raise LedgerError when the database does not answer."""

@@ -22,6 +22,7 @@ from samtycke.policy.model import (
     Section,
     Table,
     Text,
+    safe_href,
 )
 
 # Small and readable on purpose: a site that embeds the fragment brings its own style.
@@ -138,6 +139,8 @@ def _inline(part: Inline) -> str:
     if isinstance(part, Code):
         return f"<code>{_t(part.value)}</code>"
     if isinstance(part, Link):
+        if not safe_href(part.href):  # every link of a page passes the one URL rule
+            return _t(part.text)
         rel = "" if part.href.startswith(("mailto:", "/")) else ' rel="noopener noreferrer"'
         lang = f' lang="{_a(part.lang)}" hreflang="{_a(part.lang)}"' if part.lang else ""
         return f'<a href="{_a(part.href)}"{lang}{rel}>{_t(part.text)}</a>'

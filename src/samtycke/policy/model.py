@@ -13,6 +13,8 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from samtycke.declaration import urls
+
 
 @dataclass(frozen=True)
 class Text:
@@ -172,11 +174,5 @@ def contact_inline(contact: str) -> Inline:
     return Text(contact)
 
 
-# A link built from declaration text: absolute http(s) or a path on the site,
-# never a scheme such as javascript: and nothing that could leave an attribute.
-_SAFE_HREF = re.compile(r"(?:https?://|/)[^\s<>\"'`]*")
-
-
-def safe_href(href: str) -> bool:
-    """True when ``href`` may be used as a link target."""
-    return _SAFE_HREF.fullmatch(href) is not None and not href.startswith("//")
+# A link built from declaration text follows the package's one URL rule.
+safe_href = urls.safe_href

@@ -1,9 +1,10 @@
 """The cookie scanner: visit a site in a real browser and compare it with its declaration.
 
-``scan(url, declaration=…)`` runs three phases concurrently — before consent,
-after "Reject all", after "Accept all" — each in a fresh browser context, and
-returns a :class:`ScanResult` with the cookies, storage keys, pixels and
-violations. Reports: :func:`to_json`, :func:`render_html`, :func:`print_table`;
+``scan(url, declaration=…)`` runs its phases at once over one shared crawl —
+before consent, after "Reject all", after "Accept all" (each page loaded
+again with the answer in place), and optionally with Global Privacy Control —
+every page in a fresh browser context, and returns a :class:`ScanResult` with
+the cookies, storage keys, pixels and violations. Reports: :func:`to_json`, :func:`render_html`, :func:`print_table`;
 :func:`write_declaration` appends the undeclared cookies to a declaration.
 """
 

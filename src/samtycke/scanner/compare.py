@@ -34,6 +34,7 @@ def find_violations(
 ) -> list[Violation]:
     """Every finding, ordered by kind then cookie; without a declaration only phase findings."""
     out: list[Violation] = []
+    gpc_allows = _gpc_allows(declaration)
     for c in cookies:
         label = c.category or "undeclared"
         necessary = c.category == "necessary"
@@ -42,7 +43,8 @@ def find_violations(
             ("after-reject", "set-after-reject", 'after "Reject all"'),
             ("gpc", "set-under-gpc", "for a visitor sending Global Privacy Control"),
         ):
-            if phase in c.phases and not necessary:
+            allowed = c.category in gpc_allows if phase == "gpc" else necessary
+            if phase in c.phases and not allowed:
                 detail = f"{label} cookie set {when}"
                 if c.note:
                     detail += f" ({c.note})"
@@ -72,6 +74,20 @@ def find_violations(
     if declaration is not None:
         out += _not_found(cookies, declaration)
     return sorted(out, key=lambda v: (KIND_ORDER.index(v.kind), v.cookie, v.phase or ""))
+
+
+def _gpc_allows(declaration: Declaration | None) -> set[str | None]:
+    """The categories a site may still set for a visitor sending GPC, by its declared policy.
+
+    ``ignore`` means the site treats GPC as no signal: every category then
+    stands or falls with the consent phases, and the GPC visitor adds nothing.
+    """
+    policy = declaration.site.global_privacy_control if declaration else "necessary-only"
+    if policy == "ignore":
+        return {None, "necessary", "functional", "analytics", "marketing"}
+    if policy == "necessary-and-functional":
+        return {"necessary", "functional"}
+    return {"necessary"}
 
 
 def _suggestion(c: ObservedCookie) -> str:

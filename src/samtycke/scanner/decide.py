@@ -44,7 +44,11 @@ class Decision:
         loop = asyncio.get_running_loop()
         began = loop.time()
         visit = PageVisit(self.url, self.visitor.phase, 0, decision=True)
-        context, page, collector = await open_context(self.visitor)
+        try:
+            context, page, collector = await open_context(self.visitor)
+        except BaseException:
+            self._finished.set()  # state() must not wait for a page that never opened
+            raise
         self._context, self._collector = context, collector
         try:
             if await load(self.visitor, page, collector, visit, _no_links):

@@ -116,6 +116,7 @@ class BannerDriver:
         self.second_layer = False  # the settings were opened; look there now
         self._tries_in_layer = 0
         self.looks = 0  # steps taken so far
+        self._missed = False  # a button was found but did not take the click
 
     @property
     def busy(self) -> bool:
@@ -125,16 +126,24 @@ class BannerDriver:
     async def step(self) -> str | None:
         """One look at the page; the banner's name once the choice has been made."""
         self.looks += 1
+        self._missed = False
         if self.second_layer:
             self._tries_in_layer += 1
-            for kind in ("action", "save"):
+            # Saving with every purpose off is a rejection; "accept" there
+            # means the layer's own accept-all button, nothing else.
+            kinds: tuple[Kind, ...] = (
+                ("action", "save") if self.action == "reject-all" else ("action",)
+            )
+            for kind in kinds:
                 name = await self._click(kind, uncheck=kind == "save")
                 if name is not None:
                     return f"{name} (second layer)"
+                if self._missed:
+                    return None
             return None
         name = await self._click("action")
-        if name is not None:
-            return name
+        if name is not None or self._missed:
+            return name  # a button that did not take the click is tried again next time
         name = await self._api()
         if name is not None:
             return f"{name} (api)"
@@ -150,15 +159,11 @@ class BannerDriver:
                     continue
                 if kind != "settings":
                     await self.before_click()
-                try:
-                    target = await frame.evaluate_handle("() => window.__samtyckeTarget")
-                    element = target.as_element()
-                    if element is None:
-                        continue
-                    await element.click(timeout=5000)
-                except Exception:  # the banner moved or closed between finding and clicking
-                    continue
-                return name
+                if await _click_target(frame):
+                    return name
+                self._missed = True
+                return None
+        return None
         return None
 
     async def _api(self) -> str | None:
@@ -175,6 +180,27 @@ class BannerDriver:
             if found:
                 return str(found)
         return None
+
+
+async def _click_target(frame: Any) -> bool:
+    """Click the element ``_FIND`` chose; True once the click has landed."""
+    try:
+        target = await frame.evaluate_handle("() => window.__samtyckeTarget")
+    except Exception:  # the frame went away with its banner
+        return False
+    element = target.as_element()
+    if element is None:
+        return False
+    try:
+        await element.click(timeout=5000)
+    except Exception:  # the banner moved or closed between finding and clicking
+        # On a busy machine the click may land and the banner close before
+        # Playwright's own checks finish; a button that is gone was pressed.
+        try:
+            return not await element.evaluate("el => el.isConnected")
+        except Exception:  # its frame went away too: the click navigated it
+            return True
+    return True
 
 
 async def _find(

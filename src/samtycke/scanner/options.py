@@ -12,6 +12,11 @@ def default_concurrency() -> int:
     return max(4, min(16, 6 * (os.cpu_count() or 1)))
 
 
+def default_loads() -> int:
+    """Pages loading at once: loading is the work, so two per core."""
+    return max(2, 2 * (os.cpu_count() or 1))
+
+
 @dataclass(frozen=True)
 class ScanOptions:
     """How far to crawl, how long to wait on each page, which visitors to send."""
@@ -26,8 +31,10 @@ class ScanOptions:
     settle_cap: float = 15.0
     navigation_timeout: float = 20.0
     screenshot: bool = True
-    # Pages open at once over all phases, and page loads at once against one host.
+    # Pages open at once over all phases, of them loading at once, and loading
+    # at once from one host.
     concurrency: int = default_concurrency()
+    loads: int = default_loads()
     per_host: int = 6
     # How long the start page is watched for a banner that has not shown yet.
     banner_wait: float = 5.0

@@ -4,7 +4,7 @@
 Control) never touch the banner. ``after-reject`` and ``after-accept`` answer
 it on the start page first (see decide.py) and then load every page again
 with that answer in place, so what a server sets only once consent exists is
-seen. Every phase runs at once; every page in a context of its own.
+seen. Every phase runs at once; every page starts from the phase's state.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from samtycke.scanner.banner_rules import Action
 from samtycke.scanner.decide import Decision
 from samtycke.scanner.model import PageVisit, Phase
 from samtycke.scanner.schedule import Page, SharedFrontier
-from samtycke.scanner.visit import Visitor, visit_page
+from samtycke.scanner.visit import ContextPool, Visitor, visit_page
 
 ANSWERS: dict[Phase, Action] = {"after-reject": "reject-all", "after-accept": "accept-all"}
 
@@ -57,11 +57,15 @@ async def run_phase(
             state = await decision.state()
             outcome.banner = decision.banner
             visitor = replace(visitor, state=state)
-        tasks: list[asyncio.Task[tuple[Page, PageVisit]]] = []
-        while (page := await frontier.take(consumer)) is not None:
-            job = _one(visitor, frontier, consumer, page, outcome, on_page)
-            tasks.append(asyncio.ensure_future(job))
-        done = sorted(await asyncio.gather(*tasks), key=lambda pv: pv[0].index)
+        pool = ContextPool(visitor, max(2, visitor.options.concurrency // 2))
+        try:
+            tasks: list[asyncio.Task[tuple[Page, PageVisit]]] = []
+            while (page := await frontier.take(consumer)) is not None:
+                job = _one(pool, frontier, consumer, page, outcome, on_page)
+                tasks.append(asyncio.ensure_future(job))
+            done = sorted(await asyncio.gather(*tasks), key=lambda pv: pv[0].index)
+        finally:
+            await pool.close()
         if decided is not None:
             outcome.visits.append(await decided)
             on_page(outcome.visits[0])
@@ -75,7 +79,7 @@ async def run_phase(
 
 
 async def _one(
-    visitor: Visitor,
+    pool: ContextPool,
     frontier: SharedFrontier,
     consumer: int,
     page: Page,
@@ -87,10 +91,11 @@ async def _one(
 
     # Nobody answers the banner before consent, so once that page has settled
     # the banner is still on screen, fully drawn, with no click racing it.
+    visitor = pool.visitor
     shot = page.index == 0 and visitor.phase == "before-consent" and visitor.options.screenshot
     try:
         async with visitor.limiter.page():
-            visit, png = await visit_page(visitor, page.url, page.depth, links, screenshot=shot)
+            visit, png = await visit_page(pool, page.url, page.depth, links, screenshot=shot)
     except BaseException:
         await links([], page.url)  # a visit that died owes the crawl no links
         raise

@@ -37,13 +37,25 @@ def render_html(result: ScanResult) -> str:
         f"<p class='bad'>{count} violations</p>" if count else "<p class='ok'>No violations</p>"
     )
     parts.append(verdict)
+    new = result.baseline.new_keys() if result.baseline is not None else set()
+    if result.baseline is not None:
+        b = result.baseline
+        parts.append(
+            f"<p>Compared with {escape(b.source)}: {len(b.new)} new, {len(b.gone)} gone</p>"
+        )
     if result.violations:
         parts.append("<h2>Violations</h2>")
         parts.append(
             _table(
                 ["kind", "cookie", "phase", "page", "detail"],
                 [
-                    [v.kind, v.cookie, v.phase or "", v.page or "", v.detail]
+                    [
+                        v.kind + (" (new)" if (v.kind, v.cookie, v.phase) in new else ""),
+                        v.cookie,
+                        v.phase or "",
+                        v.page or "",
+                        v.detail,
+                    ]
                     for v in result.violations
                 ],
             )

@@ -120,7 +120,7 @@ async def scan_async(
                 f"Chrome/{version} Safari/537.36"
             )
             frontier = SharedFrontier(start, options.max_pages, options.depth, robots, len(phases))
-            limiter = Limiter(options.concurrency, options.per_host)
+            limiter = Limiter(options.concurrency, options.per_host, options.loads)
             outcomes: list[PhaseOutcome] = await asyncio.gather(
                 *(
                     run_phase(

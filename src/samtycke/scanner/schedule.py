@@ -101,10 +101,16 @@ class SharedFrontier:
 
 
 class Limiter:
-    """At most ``pages`` pages open, at most ``per_host`` navigations to one host."""
+    """At most ``pages`` pages open, ``loads`` of them loading, ``per_host`` to one host.
 
-    def __init__(self, pages: int, per_host: int) -> None:
+    Loading is what costs the machine (parsing, scripts, a renderer starting);
+    a loaded page waiting for a late cookie costs almost nothing, so many more
+    pages may be open than loading.
+    """
+
+    def __init__(self, pages: int, per_host: int, loads: int | None = None) -> None:
         self._pages = asyncio.Semaphore(pages)
+        self._loads = asyncio.Semaphore(loads or pages)
         self._per_host = per_host
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
@@ -119,5 +125,5 @@ class Limiter:
         """Hold one of the host's navigation slots while a page loads."""
         host = (urlsplit(url).hostname or "").lower()
         gate = self._hosts.setdefault(host, asyncio.Semaphore(self._per_host))
-        async with gate:
+        async with gate, self._loads:
             yield

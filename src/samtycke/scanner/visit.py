@@ -1,14 +1,18 @@
-"""One page in a browser context of its own: load, hand in the links, settle, collect.
+"""One page: load, hand in the links, settle, collect — in a context that starts clean.
 
-Every page gets a fresh context made from the phase's storage state (nothing,
-a login, or the state right after the banner was answered), so what one page
-sets is never mistaken for another's and pages of a phase load side by side.
+Every page starts from the phase's storage state (nothing, a login, or the
+state right after the banner was answered): its cookie jar is reset to that
+state's cookies before it loads, so what one page sets is never mistaken for
+another's, and the pages of a phase load side by side. A phase keeps a small
+pool of contexts and reuses them, since a new context costs a new renderer
+process; local storage carries over within a context, as in one visit.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,22 +105,61 @@ async def settle_and_collect(
     visit.cookies, visit.storage, visit.pixels, visit.rejected = await collector.finish_page(page)
 
 
+Worker = tuple[Any, Any, ContextCollector]
+
+
+class ContextPool:
+    """At most ``size`` contexts of one visitor, handed out one page at a time."""
+
+    def __init__(self, visitor: Visitor, size: int) -> None:
+        self.visitor = visitor
+        self._idle: asyncio.Queue[Worker] = asyncio.Queue()
+        self._room = asyncio.Semaphore(size)
+        self._all: list[Worker] = []
+
+    @contextlib.asynccontextmanager
+    async def worker(self) -> AsyncIterator[Worker]:
+        """A context whose jar holds exactly the visitor's state cookies."""
+        async with self._room:
+            if self._idle.empty():
+                worker = await open_context(self.visitor)
+                self._all.append(worker)
+            else:
+                worker = self._idle.get_nowait()
+            await _reset_jar(worker[0], self.visitor.state)
+            try:
+                yield worker
+            finally:
+                self._idle.put_nowait(worker)
+
+    async def close(self) -> None:
+        """Close every context of the pool."""
+        for context, _, _ in self._all:
+            with contextlib.suppress(Exception):  # already gone with the browser
+                await context.close()
+
+
+async def _reset_jar(context: Any, state: dict[str, Any] | None) -> None:
+    await context.clear_cookies()
+    cookies = (state or {}).get("cookies") or []
+    if cookies:
+        await context.add_cookies(cookies)
+
+
 async def visit_page(
-    visitor: Visitor, url: str, depth: int, links: Links, *, screenshot: bool = False
+    pool: ContextPool, url: str, depth: int, links: Links, *, screenshot: bool = False
 ) -> tuple[PageVisit, bytes | None]:
-    """Visit one page in its own context; the visit and, when asked, a screenshot."""
+    """Visit one page; the visit and, when asked, a screenshot."""
+    visitor = pool.visitor
     loop = asyncio.get_running_loop()
     began = loop.time()
     visit = PageVisit(url, visitor.phase, depth)
     shot: bytes | None = None
-    context, page, collector = await open_context(visitor)
-    try:
+    async with pool.worker() as (_, page, collector):
         if await load(visitor, page, collector, visit, links):
             await settle_and_collect(visitor, page, collector, visit, _never)
             if screenshot:
                 shot = await take_screenshot(page)
-    finally:
-        await context.close()
     visit.seconds = loop.time() - began
     return visit, shot
 

@@ -43,6 +43,13 @@ _GPC_SCHEMA = {
 }
 
 
+_KEYS_SCHEMA = {
+    "type": "object",
+    "required": ["keys"],
+    "properties": {"keys": {"type": "array", "items": {"type": "object"}}},
+}
+
+
 def _param(name: str, where: str) -> dict[str, Any]:
     return {"name": name, "in": where, "required": where == "path", "schema": {"type": "string"}}
 
@@ -147,6 +154,11 @@ def paths() -> dict[str, Any]:
         ),
         "/.well-known/gpc.json": _get(
             "Global Privacy Control support", _json(_GPC_SCHEMA), (404,), (SITE_QUERY,)
+        ),
+        "/.well-known/samtycke-keys.json": _get(
+            "The Ed25519 keys receipts and anchors are signed with (JWK set)",
+            _json(_KEYS_SCHEMA),
+            (),
         ),
         "/healthz": {
             "get": {

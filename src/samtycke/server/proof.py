@@ -136,11 +136,15 @@ MIN_FREE_BYTES = 64 * 1024 * 1024  # room for the write-ahead log between checkp
 def write_problem(ledger: Ledger, failing: str | None) -> str | None:
     """Why the ledger cannot take writes now, or None when it can.
 
-    The writer's last batch failing for want of the database is the honest
-    signal; on SQLite a nearly full disk is reported before it fails a batch.
+    After the writer's last batch failed, a write transaction is tried (and
+    rolled back), so health recovers even while a load balancer sends no
+    traffic; on SQLite a nearly full disk is reported before it fails a batch.
     """
     if failing is not None:
-        return failing
+        try:
+            ledger.probe_write()
+        except LedgerError:
+            return failing
     folder = ledger.data_folder()
     if folder is not None:
         try:

@@ -26,6 +26,7 @@ from samtycke.ledger import Ledger
 from samtycke.server.app import create_app
 from samtycke.server.config import ServerConfig
 from samtycke.server.guard import raise_descriptor_limit
+from samtycke.server.proof import load_key, settings_from_env
 from samtycke.server.sites import load_sites
 
 KEEP_ALIVE_SECONDS = 5
@@ -40,7 +41,9 @@ def preflight(config: ServerConfig) -> list[str]:
     before uvicorn starts and would print a traceback instead.
     """
     sites = load_sites(config.declaration)
-    Ledger(config.ledger_url, migrate=True).close()  # serve migrates at start
+    load_key(settings_from_env(os.environ, config.db))  # a bad key or setting: one line
+    # Without the session limits: a migration of a large ledger may rightly take minutes.
+    Ledger(config.db, migrate=True).close()  # serve migrates at start
     return sorted(sites)
 
 

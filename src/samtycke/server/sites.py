@@ -60,7 +60,7 @@ class Site:
 
 def declaration_files(path: Path) -> list[Path]:
     """The declaration files ``path`` names: itself, or those in the folder."""
-    if path.is_file():
+    if path.exists() and not path.is_dir():  # a pipe or device is refused by the loader
         return [path]
     if not path.is_dir():
         raise DeclarationFileError(f"{path}: no such file or folder")

@@ -182,3 +182,34 @@ def test_sec_gpc_from_the_server_is_honoured_and_recorded(
         "necessary": True, "functional": False, "analytics": False, "marketing": False
     }  # fmt: skip
     assert record.decision.fingerprint == fingerprint(real_server.state.sites["shop"].decl)
+
+
+def test_an_answer_lost_on_the_way_back_is_retried_without_a_second_record(
+    real_server: LiveServer, page: Any
+) -> None:
+    lost: list[str] = []
+
+    def lose_the_answer(route: Any) -> None:
+        if not lost:  # the first POST reaches the server; its answer never reaches the page
+            route.fetch()
+            lost.append(route.request.post_data)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/v1/consents", lose_the_answer)
+    open_page(page, real_server)
+    page.click(ACCEPT)
+    page.wait_for_function(
+        # n == 1: the attempt failed in the page, after the server had stored it.
+        "JSON.parse(localStorage.getItem('samtycke.pending') || '[]')[0]?.n == 1"
+    )
+    assert lost
+    assert real_server.state.ledger.count() == 1  # stored, but the banner cannot know
+    with page.expect_response(lambda r: r.url.endswith("/v1/consents") and r.status == 201):
+        page.reload()
+    page.wait_for_function("localStorage.getItem('samtycke.pending') === null")
+    assert real_server.state.ledger.count() == 1  # the retry found its decision_id
+    sent = json.loads(lost[0])
+    (record,) = real_server.state.ledger.history(sent["consent_id"])
+    assert record.decision.decision_id == sent["decision_id"]

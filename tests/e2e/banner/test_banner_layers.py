@@ -193,3 +193,29 @@ def test_hostile_texts_stay_text(site: Any, page: Any) -> None:
     assert evil in page.locator(".stk-b").inner_text()
     assert page.evaluate("window.pwned") is None
     assert "GET /x" not in site.paths()
+
+
+def test_settings_mark_third_party_cookies_with_their_provider(site: Any, page: Any) -> None:
+    extra = """
+[[services]]
+id = "ads"
+name = "Ads"
+provider = "Ad Co"
+category = "marketing"
+
+[[cookies]]
+name = "uid"
+service = "ads"
+domain = "ads.example"
+expires = "1 year"
+purpose = "Follows you."
+"""
+    site.publish(make_declaration(extra=extra))
+    page.goto(site.origin)
+    page.click(SETTINGS)
+    marketing = page.locator(".stk-c", has_text="Ad Co")
+    marketing.locator("summary").click()
+    items = marketing.locator(".stk-k li")
+    assert items.nth(0).inner_text().startswith("ad · Shop AB · shop.test · 30 days")
+    assert items.nth(1).inner_text().startswith("uid · Ad Co · ads.example · third party · 1 year")
+    assert items.nth(1).locator("b").nth(1).inner_text() == "third party"

@@ -15,7 +15,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from samtycke.server.consents import state_of
 from samtycke.server.errors import ApiError
+from samtycke.server.pages import negotiate
 
 SCRIPTS = ("ga", "hotjar", "linkedin", "meta", "state")
 
@@ -49,10 +51,13 @@ def bundled_declaration() -> Path:
 
 
 async def page(request: Request) -> Response:
-    """One of the demo pages."""
+    """One of the demo pages, in the reader's language (Accept-Language) as far as the
+    banner goes: the page is ``lang`` of that language, its English parts say so."""
     title, body = PAGES[request.url.path]
-    html = string.Template(_read("layout.html")).substitute(title=title, body=body)
-    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+    languages = next(iter(state_of(request).sites.values())).decl.site.languages
+    lang = negotiate(request.headers.get("accept-language", ""), languages)
+    html = string.Template(_read("layout.html")).substitute(title=title, body=body, lang=lang)
+    return HTMLResponse(html, headers={"Cache-Control": "no-store", "Vary": "Accept-Language"})
 
 
 async def script(request: Request) -> Response:

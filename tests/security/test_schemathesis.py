@@ -1,0 +1,34 @@
+"""schemathesis with every check, valid and invalid data: 0 5xx, 0 schema mismatches."""
+
+from __future__ import annotations
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import CHECKS, load_all_checks, positive_data_acceptance
+from schemathesis.config import GenerationConfig, SchemathesisConfig
+from schemathesis.generation import GenerationMode
+
+from samtycke.server.openapi import openapi_document
+from tests.security.conftest import GuardedServer
+
+load_all_checks()
+# Every check but one: whether a schema-valid consent is accepted depends on which
+# sites, fingerprints and categories the server knows, which a static schema cannot say.
+ALL_CHECKS = [c for c in CHECKS.get_all() if c is not positive_data_acceptance]
+
+config = SchemathesisConfig()
+config.projects.default.generation.update(modes=list(GenerationMode))
+schema = schemathesis.openapi.from_dict(openapi_document(), config=config)
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_every_check_on_valid_and_invalid_data(
+    case: schemathesis.Case, guarded: GuardedServer
+) -> None:
+    case.call_and_validate(base_url=guarded.url, checks=ALL_CHECKS)
+
+
+def test_both_generation_modes_are_on() -> None:
+    assert isinstance(config.projects.default.generation, GenerationConfig)
+    assert set(config.projects.default.generation.modes) == set(GenerationMode)

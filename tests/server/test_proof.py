@@ -1,0 +1,164 @@
+"""The server's proof side: signed receipts, the published key, health when writes fail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+
+from samtycke.ledger.receipts import check_receipt
+from samtycke.ledger.signing import PublicKey
+from samtycke.server import ServerConfig
+from tests.server.conftest import LiveServer, consent_body
+
+
+def test_the_201_body_carries_a_receipt_signed_with_the_published_key(
+    server: LiveServer,
+) -> None:
+    r = httpx.post(server.url + "/v1/consents", json=consent_body(server))
+    assert r.status_code == 201
+    body = r.json()
+    assert {"consent_id", "record_id", "recorded_at", "hash", "receipt"} <= set(body)
+    receipt, key = check_receipt(body["receipt"])
+    assert receipt["hash"] == body["hash"] and receipt["record"]["record_id"] == body["record_id"]
+    keys = httpx.get(server.url + "/.well-known/samtycke-keys.json").json()["keys"]
+    assert [PublicKey.from_text(k["x"]).raw for k in keys] == [key.raw]
+    assert keys[0]["kid"] == receipt["kid"] and keys[0]["crv"] == "Ed25519"
+
+
+def test_history_shows_source_and_refused_services(server: LiveServer) -> None:
+    r = httpx.post(server.url + "/v1/consents", json=consent_body(server))
+    cid = r.json()["consent_id"]
+    [shown] = httpx.get(f"{server.url}/v1/consents/{cid}").json()["decisions"]
+    assert shown["source"] == "banner" and shown["refused_services"] == []
+    assert shown["format"] == 2 and "decision_id" in shown
+
+
+@pytest.fixture
+def pg_server(pg_url: str, sites_dir: Path) -> Iterator[tuple[LiveServer, str]]:
+    config = ServerConfig(declaration=sites_dir, db=pg_url, rate=0, burst=0)
+    with LiveServer(config) as live:
+        yield live, pg_url
+
+
+@pytest.mark.postgres
+def test_healthz_is_503_while_the_ledger_cannot_write(pg_server: tuple[LiveServer, str]) -> None:
+    live, url = pg_server
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    assert httpx.get(live.url + "/healthz").status_code == 200
+
+    def read_only(on: bool) -> None:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(
+                f'ALTER DATABASE "{name}" SET default_transaction_read_only = {"on" if on else "off"}'
+            )
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                (name,),
+            )
+
+    read_only(True)
+    try:
+        r = httpx.post(live.url + "/v1/consents", json=consent_body(live))
+        assert r.status_code == 503
+        health = httpx.get(live.url + "/healthz")
+        assert health.status_code == 503 and "read-only" in health.json()["error"]
+    finally:
+        read_only(False)
+    # Healthy again before any consent arrives: a balancer sends none while it is 503.
+    assert httpx.get(live.url + "/healthz").status_code == 200
+    assert httpx.post(live.url + "/v1/consents", json=consent_body(live)).status_code == 201
+
+
+def test_kill_9_while_a_client_retries_the_same_bodies(db_url: str, tmp_path: Path) -> None:
+    """Nothing lost, nothing twice: each retried body returns its original receipt."""
+    import secrets
+    import threading
+
+    from samtycke.ledger import Ledger, verify_chain
+    from tests.server.conftest import write_site
+    from tests.server.process import ServeProcess
+    from tests.server.test_reliability import body_for
+
+    decl = write_site(tmp_path, "shop", "shop.example")
+    base = body_for(decl)
+    bodies = [base | {"decision_id": secrets.token_hex(16)} for _ in range(60)]
+    first: dict[str, dict[str, str]] = {}
+    server = ServeProcess(decl, db_url).start()
+    stop = threading.Event()
+
+    def send() -> None:  # the banner: keeps sending until the server is gone
+        for body in bodies:
+            if stop.is_set():
+                return
+            try:
+                r = httpx.post(server.url + "/v1/consents", json=body, timeout=10)
+            except httpx.HTTPError:
+                return
+            if r.status_code == 201:
+                first[body["decision_id"]] = r.json()
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    try:
+        while len(first) < 20 and sender.is_alive():
+            stop.wait(0.01)
+        server.kill()  # mid-stream, by count
+    finally:
+        stop.set()
+        sender.join()
+        server.kill()
+    assert 20 <= len(first) < 60
+    again = ServeProcess(decl, db_url).start()
+    try:  # the banner retries every body it has not seen answered, and some it has
+        answers = {}
+        for body in bodies:
+            r = httpx.post(again.url + "/v1/consents", json=body, timeout=10)
+            assert r.status_code == 201, r.text
+            answers[body["decision_id"]] = r.json()
+    finally:
+        again.stop()
+    for did, original in first.items():
+        assert answers[did] == original  # same record, same signed receipt
+    with Ledger(db_url) as led:
+        verify_chain(led)
+        stored = [r.decision.decision_id for r in led.iter_records()]
+    assert sorted(stored) == sorted(b["decision_id"] for b in bodies)
+
+
+def test_serve_anchors_on_a_schedule_when_told_where(
+    sites_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from samtycke.ledger import Ledger, verify_chain
+    from samtycke.ledger.anchors import check_anchors, load_anchors
+
+    folder = tmp_path / "anchors"
+    monkeypatch.setenv("SAMTYCKE_ANCHORS", str(folder))
+    monkeypatch.setenv("SAMTYCKE_ANCHOR_EVERY", "3600")
+    monkeypatch.setenv("SAMTYCKE_SIGNING_KEY", str(tmp_path / "key.pem"))
+    db = f"sqlite:///{tmp_path / 'l.db'}"
+    config = ServerConfig(declaration=sites_dir, db=db, rate=0, burst=0)
+    with LiveServer(config) as live:
+        assert httpx.post(live.url + "/v1/consents", json=consent_body(live)).status_code == 201
+        anchorer = live.state.anchorer
+        assert anchorer is not None
+        assert anchorer.anchor_now() is True  # what each scheduled round does
+        assert anchorer.anchor_now() is False  # nothing new: no second anchor
+        key_id = live.state.signing_key.public.kid
+    [anchor] = load_anchors(folder)
+    assert anchor.seq == 1 and anchor.key.kid == key_id
+    with Ledger(db) as led:
+        verify_chain(led, also=lambda view, v: check_anchors(view, v, [anchor]))
+
+
+def test_a_bad_anchor_interval_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from samtycke.server.config import ConfigError
+    from samtycke.server.proof import settings_from_env
+
+    with pytest.raises(ConfigError, match="SAMTYCKE_ANCHOR_EVERY has value 'often'"):
+        settings_from_env({"SAMTYCKE_ANCHOR_EVERY": "often"}, "sqlite:///x.db")
