@@ -395,7 +395,6 @@ function begin(): void {
     const mode = sig == "gpc" ? cfg.global_privacy_control : cfg.do_not_track;
     decide(sig, mode == "necessary-and-functional" ? ["functional"] : []);
     render("notice");
-    live.textContent = ui.t[noticeKey()];
   } else render(refusable ? "banner" : "");
   dispatchEvent(new CustomEvent("samtycke:ready", { detail: api.consent }));
 }

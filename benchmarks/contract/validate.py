@@ -1,6 +1,6 @@
 """In-process cost of checking one consent POST body (everything before the ledger write).
 
-    .venv/bin/python benchmarks/contract/validate.py [--n 100000] [--repeat 5]
+    .venv/bin/python benchmarks/contract/validate.py [--n 100000] [--repeat 5] [--declaration FILE]
 
 Runs whatever samtycke is importable, so the same script measures another
 checkout too: ``PYTHONPATH=/tmp/main/src .venv/bin/python benchmarks/contract/validate.py``.
@@ -63,8 +63,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--declaration", type=Path, default=DECL, help="same file for both runs")
     args = parser.parse_args()
-    sites = load_sites(DECL)
+    sites = load_sites(args.declaration)
     with tempfile.TemporaryDirectory() as tmp:
         try:
             ledger = Ledger(f"sqlite:///{tmp}/l.db", migrate=True)

@@ -184,3 +184,54 @@ def test_a_busy_port_is_one_line_and_exit_3(tmp_path: Path) -> None:
     assert done.returncode == 3
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "already in use" in lines[0], done.stderr
+
+
+def test_1100_half_open_connections_at_a_1024_descriptor_limit(tmp_path: Path) -> None:
+    # A limit the server cannot raise: its connection cap follows it and sheds idle sockets.
+    decl = write_site(tmp_path, "shop", "shop.example")
+    site = load_sites(decl)["shop"]
+    body = {
+        "site": "shop",
+        "revision": site.decl.site.revision,
+        "fingerprint": site.fingerprint,
+        "language": "sv",
+        "method": "accept-all",
+        "choices": dict.fromkeys(site.decl.category_ids, True),
+    }
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 8192)), hard))
+    port = free_port()
+    cmd = [sys.executable, "-m", "samtycke", "serve", "-d", str(decl), "--port", str(port)]
+    cmd += ["--db", f"sqlite:///{tmp_path / 'l.db'}", "--rate-limit", "off"]
+    proc = subprocess.Popen(
+        cmd,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (1024, 1024)),
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        assert proc.stderr is not None and "serving on" in proc.stderr.readline()
+
+        async def main() -> tuple[int, list[int]]:
+            held = []
+            for _ in range(1100):
+                _, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.write(b"GET /healthz HTTP/1.1\r\n")
+                held.append(writer)
+            async with httpx.AsyncClient(timeout=BOUND) as client:
+                health = (await client.get(url + "/healthz")).status_code
+                posts = [
+                    (await client.post(url + "/v1/consents", json=body)).status_code
+                    for _ in range(5)
+                ]
+            for writer in held:
+                writer.close()
+            return health, posts
+
+        health, posts = asyncio.run(main())
+    finally:
+        proc.terminate()
+        proc.wait(timeout=BOUND)
+    assert health == 200
+    assert posts == [201] * 5

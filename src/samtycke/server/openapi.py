@@ -21,6 +21,7 @@ from samtycke.contract import (
 from samtycke.contract_rules import schemas
 
 _ERROR_TEXT = {
+    303: "Back to the page, the consent id in the fragment",
     304: "Not modified (ETag matched)",
     307: "Redirect to the reader's language",
     400: "Body is not a JSON object",
@@ -72,7 +73,7 @@ def _errors(codes: tuple[int, ...]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for code in codes:
         out[str(code)] = {"description": _ERROR_TEXT[code]}
-        if code not in (304, 307):
+        if code not in (303, 304, 307):
             out[str(code)]["content"] = _json(_ref_error())
     return out
 
@@ -154,6 +155,18 @@ def paths() -> dict[str, Any]:
         ),
         "/.well-known/gpc.json": _get(
             "Global Privacy Control support", _json(_GPC_SCHEMA), (404,), (SITE_QUERY,)
+        ),
+        "/v1/xd/{site}/lookup": _get(
+            "Cross-domain handshake: back to the page with this browser's consent id",
+            None,
+            (303, 400, 404),
+            (SITE, _param("return", "query"), _param("nonce", "query")),
+        ),
+        "/v1/xd/{site}/state/{consent_id}": _get(
+            "The latest decision under a consent id, as the consent cookie carries it",
+            _json({"type": "object", "required": ["consent_id", "consent"]}),
+            (404, 422, 503),
+            (SITE, CONSENT_ID),
         ),
         "/.well-known/samtycke-keys.json": _get(
             "The Ed25519 keys receipts and anchors are signed with (JWK set)",

@@ -50,7 +50,9 @@ def test_gpc_by_default_leaves_only_necessary_and_says_so(site: Any, new_page: A
     page.locator(".stk-n").wait_for()
     text = "Your browser sends Global Privacy Control. We honour it and use only necessary cookies."
     assert page.locator(".stk-n").inner_text().startswith(text)
-    assert page.locator("#samtycke [role=status]").inner_text() == text  # announced
+    status = page.locator("#samtycke [role=status]")
+    page.wait_for_function("s => s.textContent != ''", arg=status.element_handle())
+    assert status.inner_text() == text  # announced
     assert state_of(page).categories == {"necessary"}
     page.wait_for_function("localStorage.getItem('samtycke.pending') === null")
     (post,) = site.posts()
