@@ -80,9 +80,14 @@ def context(browser: Any) -> Iterator[Any]:
     strict.close()
 
 
+# The handshake is over once this origin's tab went to the lookup and its nonce was used.
+HANDSHAKE_DONE = """() => window.samtycke && document.getElementById('samtycke')
+    && sessionStorage.getItem('samtycke.xd.tried') && !sessionStorage.getItem('samtycke.xd')"""
+
+
 def visit(page: Any, url: str) -> None:
     page.goto(url)
-    page.wait_for_function("() => window.samtycke && document.getElementById('samtycke')")
+    page.wait_for_function(HANDSHAKE_DONE)
     page.wait_for_load_state("networkidle")
 
 

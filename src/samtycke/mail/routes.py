@@ -10,6 +10,7 @@ runs in the thread pool, never on the event loop.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from urllib.parse import parse_qs
 
@@ -29,7 +30,7 @@ from samtycke.mail.keys import MailKey
 from samtycke.mail.page import HEADERS, message_page, preference_page
 from samtycke.mail.tokens import Token, is_safe_target, verify
 from samtycke.server.consents import check_rate, read_body, state_of
-from samtycke.server.errors import ApiError
+from samtycke.server.errors import LEDGER_SECONDS, ApiError, ledger_bound
 from samtycke.server.pages import negotiate
 from samtycke.server.sites import Site
 
@@ -78,8 +79,8 @@ class MailService:
     async def pixel(self, request: Request) -> Response:
         """``GET /v1/mail/o/{token}.gif``: a GIF whatever happens; counts only with consent."""
         token = verify(self.key, request.path_params["token"].removesuffix(".gif"), "open")
-        if token is not None and self._cache is not None:
-            await run_in_threadpool(self._note, token)
+        if token is not None:
+            await self._noted(token)
         return Response(GIF, media_type="image/gif", headers=_NO_STORE)
 
     async def click(self, request: Request) -> Response:
@@ -88,9 +89,16 @@ class MailService:
         if token is None or token.target is None or not is_safe_target(token.target):
             lang = self._reader_language(request)
             return HTMLResponse(message_page(lang, "link_broken"), 400, HEADERS)
-        if self._cache is not None:
-            await run_in_threadpool(self._note, token)
+        await self._noted(token)
         return RedirectResponse(token.target, 302, _NO_STORE)
+
+    async def _noted(self, token: Token) -> None:
+        # The recipient waits for the image or the redirect, never longer than
+        # a ledger call may take: a stuck database costs a count, not the answer.
+        try:
+            await asyncio.wait_for(run_in_threadpool(self._note, token), LEDGER_SECONDS)
+        except TimeoutError:
+            return
 
     def _note(self, token: Token) -> None:
         # Runs in the thread pool. A database failure loses one count, never the
@@ -124,16 +132,12 @@ class MailService:
         lang = token.language if token.language in langs else site.decl.site.default_language
         if request.method == "POST":
             return await self._save(request, token, site, lang)
-        choice = await run_in_threadpool(self._current, token)
+        choice = await ledger_bound(
+            run_in_threadpool(self.cache.get, token.site, token.recipient), "try again"
+        )
         notice = request.query_params.get("done")
         html = preference_page(site.decl.site.name, lang, site.decl.email, choice, notice)
         return HTMLResponse(html, 200, HEADERS)
-
-    def _current(self, token: Token) -> MailChoice:
-        try:
-            return self.cache.get(token.site, token.recipient)
-        except LedgerError as exc:
-            raise ApiError(503, f"the ledger is unavailable ({exc})") from None
 
     async def _save(self, request: Request, token: Token, site: Site, lang: str) -> Response:
         st = state_of(request)
@@ -162,10 +166,9 @@ class MailService:
         )
         if st.writer is None:
             raise ApiError(503, "the ledger is not open yet; nothing was stored")
-        try:
-            rec = await st.writer.submit(decision)
-        except LedgerError as exc:
-            raise ApiError(503, f"the ledger is unavailable, nothing was stored ({exc})") from None
+        rec = await ledger_bound(
+            st.writer.submit(decision), "your choice may not be saved: try again"
+        )
         c = rec.decision.choices
         self.cache.put(
             token.site,
