@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,17 @@ from typing import Any
 
 import pytest
 
+import samtycke.contrib.inprocess
 from samtycke.scanner.browser import CHROMIUM_ARGS, find_chromium
+
+# Framework apps built in tests without a ledger URL get the integrations'
+# default, a file in the working directory: point it into a temporary folder
+# before any test module imports the integrations, so a test run never writes
+# a ledger or a signing key into the checkout.
+_DEFAULT_LEDGER_DIR = tempfile.TemporaryDirectory(prefix="samtycke-tests-")
+samtycke.contrib.inprocess.DEFAULT_DB = (
+    f"sqlite:///{Path(_DEFAULT_LEDGER_DIR.name) / 'samtycke-ledger.db'}"
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

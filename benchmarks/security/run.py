@@ -164,7 +164,9 @@ def main() -> None:
     print(f"hostile connections held: {held} (re-opened after a drop: {reopened})")
     print("| | consent writes/s | /healthz median ms | p99 ms | max ms |")
     print("|---|---:|---:|---:|---:|")
-    print(f"| idle | {idle:,.0f} | {idle_health[0]:.1f} | {idle_health[1]:.1f} | {idle_health[2]:.1f} |")
+    print(
+        f"| idle | {idle:,.0f} | {idle_health[0]:.1f} | {idle_health[1]:.1f} | {idle_health[2]:.1f} |"
+    )
     print(
         f"| {args.hostile:,} hostile held | {busy:,.0f} | {busy_health[0]:.1f} "
         f"| {busy_health[1]:.1f} | {busy_health[2]:.1f} |"

@@ -23,10 +23,11 @@ def test_nested_late_timer_waited_for_and_polling_loop_ignored() -> None:
     assert {c.name: c.phases for c in result.cookies} == {
         "slow": ["before-consent", "after-reject", "after-accept"]
     }
-    # Settled on the short rule (a quarter of settle once nothing is pending):
-    # about 1.6 s + 1.5 s. The plain rule would take 1.6 + 6 s, a held page 20 s.
+    # Settled on the short rule (a quarter of settle once no one-shot timer is
+    # pending), not after the full settle time, and the polling loop did not
+    # hold the page until the cap.
     before = next(v for v in result.visits if v.phase == "before-consent")
-    assert before.seconds < 6.5
+    assert before.settled == "quiet"
 
 
 BEACON = """<!doctype html><html><head><title>Beacon</title></head><body><p>Bye.</p>
@@ -40,4 +41,4 @@ def test_keepalive_request_does_not_hold_the_page() -> None:
     with serve_pages({"/": (BEACON, [])}) as origin:
         result = scan(origin + "/", options=ScanOptions(max_pages=1, settle=2.0))
     before = next(v for v in result.visits if v.phase == "before-consent")
-    assert before.error is None and before.seconds < 4.0
+    assert before.error is None and before.settled == "quiet"

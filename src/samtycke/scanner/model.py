@@ -72,6 +72,7 @@ class PageVisit:
     banner: str | None = None  # which banner was driven on this page, if any
     error: str | None = None
     decision: bool = False  # the page where the banner was answered (before its reload)
+    settled: str = ""  # the rule that ended the wait: quiet, idle or cap (settle.py)
 
 
 @dataclass

@@ -127,8 +127,12 @@ async def wait_settled(
     settle: float,
     cap: float,
     hold: Callable[[], Awaitable[bool]] = _never,
-) -> float:
-    """Wait until the page is done; returns the seconds waited.
+) -> str:
+    """Wait until the page is done; returns which rule ended the wait.
+
+    ``"quiet"``: nothing happened for a quarter of ``settle`` and no one-shot
+    timer is pending; ``"idle"``: nothing happened for ``settle``; ``"cap"``:
+    the page was still busy after ``cap`` seconds.
 
     ``inflight`` counts the page's open requests, ``last_activity`` is the loop
     time of the last request event, ``poll_jar`` snapshots the jar and says
@@ -144,7 +148,7 @@ async def wait_settled(
         if await poll_jar():
             changed_at = now
         if now - start >= cap:
-            break
+            return "cap"
         if await hold():
             changed_at = loop.time()
             continue
@@ -152,7 +156,6 @@ async def wait_settled(
             continue
         quiet = now - max(changed_at, last_activity())
         if quiet >= settle:
-            break
+            return "idle"
         if quiet >= settle / 4 and await pending_timers(page) == 0:
-            break
-    return loop.time() - start
+            return "quiet"

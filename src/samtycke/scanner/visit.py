@@ -93,7 +93,7 @@ async def settle_and_collect(
 ) -> None:
     """Wait for the page to be done, then record what it set."""
     options = visitor.options
-    await wait_settled(
+    visit.settled = await wait_settled(
         page,
         inflight=collector.inflight,
         last_activity=collector.last_activity,
