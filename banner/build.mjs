@@ -14,16 +14,19 @@ const css = await transform(readFileSync(join(here, "src", "banner.css"), "utf8"
   minify: true,
 });
 
-await build({
-  entryPoints: [join(here, "src", "main.ts")],
-  outfile: join(out, "engine.js"),
-  bundle: true,
-  minify: true,
-  format: "iife",
-  target: "es2020",
-  legalComments: "none",
-  charset: "utf8",
-  define: { __CSS__: JSON.stringify(css.code.trim()) },
-  logLevel: "warning",
-});
+// The core every site gets, and the add-ons build_script adds only where a declaration uses them.
+const bundles = { engine: "main", "addon-send": "send", "addon-signals": "gcm", "addon-xd": "xd" };
+for (const [name, entry] of Object.entries(bundles))
+  await build({
+    entryPoints: [join(here, "src", entry + ".ts")],
+    outfile: join(out, name + ".js"),
+    bundle: true,
+    minify: true,
+    format: "iife",
+    target: "es2020",
+    legalComments: "none",
+    charset: "utf8",
+    define: { __CSS__: JSON.stringify(css.code.trim()) },
+    logLevel: "warning",
+  });
 copyFileSync(join(here, "samtycke.d.ts"), join(out, "samtycke.d.ts"));

@@ -128,12 +128,11 @@ export function remove(name: string, domains: string[]): void {
     .map((c) => c.split("=")[0])
     .filter((n) => re.test(n));
   if (!name.includes("*")) names.push(name);
-  const host = location.hostname;
-  const labels = host.split(".");
-  const parents = IP.test(host)
-    ? []
-    : labels
-        .map((_, i) => labels.slice(i).join("."))
-        .filter((d) => d.includes(".") && domains.some((x) => d == x || d.endsWith("." + x)));
+  // The host and its parents that are, or are under, a declared domain (none on an IP:
+  // every suffix of an address is one too, or has no dot).
+  const labels = location.hostname.split(".");
+  const parents = labels
+    .map((_, i) => labels.slice(i).join("."))
+    .filter((d) => siteDomain(d, domains));
   for (const n of new Set(names)) for (const d of [undefined, ...parents]) write(n, "", 0, d);
 }

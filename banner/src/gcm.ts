@@ -1,4 +1,6 @@
 // Consent signals for tags that read them: Google Consent Mode v2, Microsoft UET, Clarity.
+// An add-on (assets/addon-signals.js): only sites that enable one of them get it.
+import { addon, type Ok } from "./addon";
 import type { Config } from "./types";
 
 const TYPES: Record<string, string[]> = {
@@ -6,7 +8,6 @@ const TYPES: Record<string, string[]> = {
   analytics: ["analytics_storage"],
   functional: ["functionality_storage", "personalization_storage"],
 };
-type Ok = (category: string) => boolean;
 type Q = ((...a: unknown[]) => void) & { q?: unknown[] };
 type W = Window & { uetq?: unknown[]; clarity?: Q };
 const w = window as W;
@@ -63,3 +64,8 @@ export function signalUpdate(c: Config, ok: Ok): void {
     q("consentv2", { ad_Storage: g(ok("marketing")), analytics_Storage: g(ok("analytics")) });
   }
 }
+
+addon((core) => {
+  signalDefaults(core.cfg);
+  return { update: (ok) => signalUpdate(core.cfg, ok) };
+});

@@ -2,16 +2,15 @@
 import type { SamtyckeApi, SamtyckeConsent, SamtyckeMethod } from "../samtycke.d";
 import * as C from "./cookie";
 import { $$, h } from "./dom";
+import { type Core, plug } from "./addon";
 import { placeholder } from "./embed";
-import { signalDefaults, signalUpdate } from "./gcm";
 import { frames, ran, runScripts } from "./gate";
 import type { Source } from "./contract";
 import { keepClear } from "./layout";
-import { receipt, retry, send } from "./send";
+import { receipt } from "./receipt";
 import type { Config } from "./types";
 import { theme } from "./theme";
 import { type Draft, Ui } from "./ui";
-import * as X from "./xd";
 
 declare const __CSS__: string;
 type View = "" | "banner" | "settings" | "notice";
@@ -49,7 +48,6 @@ function signal(): SamtyckeMethod | null {
 const ui = new Ui(cfg, pickLanguage());
 let state: SamtyckeConsent | null = null; // the current, valid decision
 let known: SamtyckeConsent | null = null; // any readable one, so a renewed decision keeps its id
-let sharedId: string | null = null; // the id the shared domains agreed on (xd.ts)
 let view: View = "";
 let back: Element | null = null;
 let draft: Draft = { cats: new Set(), refused: new Set() };
@@ -65,9 +63,10 @@ const ok = (cat: string, service?: string): boolean =>
     state.categories.includes(cat) &&
     !(service && state.refusedServices.includes(service)));
 
+const fresh = (s: SamtyckeConsent) =>
+  C.current(s, cfg.revision, cfg.fingerprint, cfg.consent_days, now());
+
 function load(): void {
-  const fresh = (s: SamtyckeConsent) =>
-    C.current(s, cfg.revision, cfg.fingerprint, cfg.consent_days, now());
   for (const s of C.read(C.NAME).map(C.decode)) {
     if (!s) continue;
     known = known || s;
@@ -77,6 +76,10 @@ function load(): void {
       return void (state = s);
     }
   }
+}
+
+function update(): void {
+  for (const x of hooks) x.update?.((c) => ok(c));
 }
 
 function apply(): void {
@@ -113,58 +116,43 @@ function decide(
     method = "withdraw";
   const owner = (s: string) =>
     cfg.categories.find((c) => c.services.some((x) => x.id == s))?.id || "";
-  state = known = {
-    id: known?.id || sharedId || hex32(),
+  settle({
+    id: known?.id || core.id || hex32(),
     revision: cfg.revision,
     fingerprint: cfg.fingerprint.slice(0, C.FP_DIGITS),
     timestamp: now(),
     method,
     categories: accepted,
     refusedServices: [...new Set(refused)].filter((s) => accepted.includes(owner(s))),
-  };
-  keep(state);
-  clear();
-  signalUpdate(cfg, (c) => ok(c));
-  apply();
+  });
   live.textContent = ui.t.saved;
-  dispatchEvent(new CustomEvent("samtycke:change", { detail: api.consent }));
-  const sent = cfg.endpoint
-    ? send(here(cfg.endpoint), {
-        site: cfg.site,
-        consent_id: state.id,
-        revision: cfg.revision,
-        fingerprint: cfg.fingerprint,
-        language: ui.lang,
-        method,
-        choices: Object.fromEntries(ids.map((id) => [id, ok(id)])),
-        url: location.origin + location.pathname,
-        decision_id: hex32(),
-        refused_services: state.refusedServices,
-        source,
-      })
-    : Promise.resolve();
+  const sent = Promise.all(hooks.map((x) => x.decided?.(method, source)));
   // A script that already ran cannot be unloaded: reload once the decision is on its way.
-  if ([...ran].some((k) => !ok(...(k.split("/") as [string, string?]))))
+  if (stale())
     Promise.race([sent, new Promise((r) => setTimeout(r, 2000))]).then(() => location.reload());
 }
 
-function keep(s: SamtyckeConsent): void {
+/** `s` holds from now on: kept in the cookie, told to add-ons, applied to the page. */
+function settle(s: SamtyckeConsent): void {
+  state = known = s;
   const domain = C.siteDomain(location.hostname, cfg.domains);
   C.write(C.NAME, C.encode(s), cfg.consent_days * 86400, domain);
+  clear();
+  update();
+  apply();
+  dispatchEvent(new CustomEvent("samtycke:change", { detail: api.consent }));
 }
+
+/** A script that already ran is now refused: only a reload takes it away. */
+const stale = () => [...ran].some((k) => !ok(...(k.split("/") as [string, string?])));
 
 function adopt(s: SamtyckeConsent | null): void {
   // A decision made on another shared domain, newer than ours: it applies here too.
-  if (!s || !C.current(s, cfg.revision, cfg.fingerprint, cfg.consent_days, now())) return;
+  if (!s || !fresh(s)) return;
   const was = state;
-  state = known = s;
-  keep(s);
-  clear();
-  signalUpdate(cfg, (c) => ok(c));
-  apply();
+  settle(s);
   if (view == "banner") render("");
-  dispatchEvent(new CustomEvent("samtycke:change", { detail: api.consent }));
-  if (was && [...ran].some((k) => !ok(...(k.split("/") as [string, string?])))) location.reload();
+  if (was && stale()) location.reload();
 }
 
 function render(v: View): void {
@@ -363,26 +351,8 @@ function start(): void {
   document.addEventListener("click", onClick);
   document.addEventListener("keydown", onKey);
   root.addEventListener("change", onChange);
-  if (cfg.endpoint) retry(here(cfg.endpoint));
-  const shared = cfg.shared_domains || [];
-  const base =
-    cfg.endpoint && C.siteDomain(location.hostname, shared)
-      ? here(cfg.endpoint).replace(/\/v1\/consents$/, "")
-      : "";
-  if (!base) return void begin();
-  const arrived = X.arrived();
-  if (!state && arrived === undefined && X.leave(base, cfg.site, hex32())) return; // the page is replaced
-  const id = (sharedId = arrived || state?.id || null);
-  if (!id) return void begin();
-  const remote = X.latest(base, cfg.site, id).then((r) => X.newer(r, id, state));
-  if (state) {
-    begin();
-    remote.then(adopt);
-  } else
-    remote.then((s) => {
-      adopt(s);
-      begin();
-    });
+  // Every add-on starts (in order); one that answers true calls begin() itself.
+  if (!hooks.map((x) => x.start?.()).includes(true)) begin();
 }
 
 function begin(): void {
@@ -399,11 +369,22 @@ function begin(): void {
   dispatchEvent(new CustomEvent("samtycke:ready", { detail: api.consent }));
 }
 
-// Before the DOM is ready: the API, the stored decision and Consent Mode's default
-// and update, so they precede any Google tag that comes after samtycke.js.
+// Before the DOM is ready: the API, the stored decision and the add-ons (Consent Mode's
+// default and update), so they precede any Google tag that comes after samtycke.js.
 window.samtycke = api;
 load();
-signalDefaults(cfg);
-if (state) signalUpdate(cfg, (c) => ok(c));
+const core: Core = {
+  cfg,
+  here,
+  hex32,
+  state: () => state,
+  ok: (c) => ok(c),
+  lang: () => ui.lang,
+  id: null,
+  adopt,
+  begin,
+};
+const hooks = plug(core);
+if (state) update();
 if (document.body) start();
 else document.addEventListener("DOMContentLoaded", start);

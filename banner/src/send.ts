@@ -1,12 +1,14 @@
 // Decisions go to the consent API; until it records one it waits in localStorage and is
 // retried on every page load, with the same decision_id, so a retry is never a second record.
+// An add-on (assets/addon-send.js): only a samtycke.js with a consent endpoint gets it.
+import { addon } from "./addon";
 import type { ConsentRequest, ConsentResponse } from "./contract";
+import { RECEIPT } from "./receipt";
 
 export type Body = ConsentRequest;
 type Pending = { b: Body; n: number }; // the body and how often it was tried
 
 const KEY = "samtycke.pending";
-export const RECEIPT = "samtycke.receipt";
 const MAX_TRIES = 20;
 
 function load(): Pending[] {
@@ -73,11 +75,28 @@ export function retry(endpoint: string): void {
   for (const p of load()) post(endpoint, p.b);
 }
 
-/** The receipt of the latest recorded decision, as the server signed it. */
-export function receipt(): string | null {
-  try {
-    return localStorage.getItem(RECEIPT);
-  } catch {
-    return null;
-  }
-}
+addon((core) => {
+  const { cfg } = core;
+  const to = () => core.here(cfg.endpoint!);
+  return cfg.endpoint
+    ? {
+        start: () => void retry(to()),
+        decided(method, source) {
+          const s = core.state()!;
+          return send(to(), {
+            site: cfg.site,
+            consent_id: s.id,
+            revision: cfg.revision,
+            fingerprint: cfg.fingerprint,
+            language: core.lang(),
+            method,
+            choices: Object.fromEntries(cfg.categories.map((c) => [c.id, core.ok(c.id)])),
+            url: location.origin + location.pathname,
+            decision_id: core.hex32(),
+            refused_services: s.refusedServices,
+            source,
+          });
+        },
+      }
+    : {};
+});

@@ -3,7 +3,10 @@
 // with this browser's consent id in the fragment, bound to a nonce kept in sessionStorage so a
 // crafted link cannot plant someone else's id. The latest decision under that id is then read
 // from the server on every page, so a withdrawal on one domain reaches all of them.
+// An add-on (assets/addon-xd.js): only sites with shared consent domains get it.
 import type { SamtyckeConsent, SamtyckeMethod } from "../samtycke.d";
+import { addon } from "./addon";
+import { siteDomain } from "./cookie";
 
 const NONCE = "samtycke.xd";
 const TAG = "samtycke-xd=";
@@ -70,3 +73,29 @@ export function newer(
   const { refused_services: refusedServices, ...rest } = remote;
   return { ...rest, id, refusedServices };
 }
+
+addon((core) => ({
+  start() {
+    const { cfg } = core;
+    const base =
+      cfg.endpoint && siteDomain(location.hostname, cfg.shared_domains || [])
+        ? core.here(cfg.endpoint).replace(/\/v1\/consents$/, "")
+        : "";
+    if (!base) return false;
+    const state = core.state();
+    const back = arrived();
+    if (!state && back === undefined && leave(base, cfg.site, core.hex32())) return true; // the page is replaced
+    const id = (core.id = back || state?.id || null);
+    if (!id) return false;
+    const remote = latest(base, cfg.site, id).then((r) => newer(r, id, core.state()));
+    if (state) {
+      core.begin();
+      remote.then(core.adopt);
+    } else
+      remote.then((s) => {
+        core.adopt(s);
+        core.begin();
+      });
+    return true;
+  },
+}));

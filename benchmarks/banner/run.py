@@ -173,6 +173,22 @@ def prepare(www: Path) -> dict[str, tuple[list[Path], str, str]]:
     vcc_files = [www / "cookieconsent.umd.js", www / "cookieconsent.css"]
     return {
         "samtycke engine (JS+CSS)": ([www / "engine" / "engine.js"], "", ""),
+        # Add-ons build_script puts in only where the declaration (or endpoint) uses them.
+        "+ addon-send.js (consent API: queue, retries, receipt)": (
+            [www / "engine" / "addon-send.js"],
+            "",
+            "",
+        ),
+        "+ addon-signals.js (Consent Mode, UET, Clarity)": (
+            [www / "engine" / "addon-signals.js"],
+            "",
+            "",
+        ),
+        "+ addon-xd.js (shared consent across domains)": (
+            [www / "engine" / "addon-xd.js"],
+            "",
+            "",
+        ),
         "samtycke, Billogram samtycke.js, 5 languages": (
             [www / "samtycke.js"],
             "samtycke.html",

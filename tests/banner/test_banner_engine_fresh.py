@@ -31,7 +31,7 @@ def test_committed_engine_is_not_stale(tmp_path: Path) -> None:
         timeout=60,
     )
     assert run.returncode == 0, run.stderr
-    for name in ("engine.js", "samtycke.d.ts"):
+    for name in ("engine.js", "addon-send.js", "addon-signals.js", "addon-xd.js", "samtycke.d.ts"):
         built = (tmp_path / name).read_bytes()
         assert built == (ASSETS / name).read_bytes(), (
             f"src/samtycke/banner/assets/{name} is stale: run `npm run build` in banner/"

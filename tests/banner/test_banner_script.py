@@ -7,6 +7,7 @@ import json
 import re
 
 from samtycke.banner import banner_config, banner_css, build_script, engine_js, type_declarations
+from samtycke.banner.script import addon_js
 from samtycke.declaration import parse_declaration
 
 TOML = """
@@ -90,3 +91,43 @@ def test_types_are_published() -> None:
 def test_engine_can_be_inlined_in_html() -> None:
     # The full policy page inlines samtycke.js; neither sequence may end or extend its <script>.
     assert "</" not in engine_js() and "<!--" not in engine_js()
+
+
+SHOP = TOML.replace('domains = ["s.test"]', 'domains = ["s.test", "s-shop.test"]')
+SHARED = '[shared_consent]\ndomains = ["s.test", "s-shop.test"]\n'
+
+
+def test_shared_domains_get_the_handshake_add_on_and_others_do_not() -> None:
+    xd = addon_js("addon-xd.js")
+    assert "/v1/xd/" in xd and "/v1/xd/" not in engine_js()
+    shared = build_script(parse_declaration(SHOP + SHARED), endpoint="/v1/consents")
+    alone = build_script(parse_declaration(SHOP), endpoint="/v1/consents")
+    assert xd in shared and shared.endswith(xd + engine_js())
+    assert xd not in alone and "/v1/xd/" not in alone
+    # Without a consent server there is nothing to ask.
+    assert xd not in build_script(parse_declaration(SHOP + SHARED))
+
+
+def test_tag_signals_are_an_add_on_for_the_sites_that_enable_them() -> None:
+    signals = addon_js("addon-signals.js")
+    assert "ads_data_redaction" in signals and "ads_data_redaction" not in engine_js()
+    assert signals not in build_script(parse_declaration(SHOP))
+    for switch in ("[banner]\nmicrosoft_uet = true\n", "[banner]\nclarity = true\n"):
+        assert signals in build_script(parse_declaration(SHOP + switch))
+    gcm = SHOP.replace('languages = ["en"]', 'languages = ["en"]\ngoogle_consent_mode = true')
+    assert signals in build_script(parse_declaration(gcm))
+
+
+def test_add_ons_need_no_eval_and_can_be_inlined() -> None:
+    for name in ("addon-send.js", "addon-signals.js", "addon-xd.js"):
+        js = addon_js(name)
+        assert "</" not in js and "<!--" not in js and "eval(" not in js, name
+
+
+def test_sending_is_an_add_on_for_a_script_with_an_endpoint() -> None:
+    send = addon_js("addon-send.js")
+    assert "samtycke.pending" in send and "samtycke.pending" not in engine_js()
+    assert send in build_script(parse_declaration(SHOP), endpoint="/v1/consents")
+    assert send not in build_script(parse_declaration(SHOP))
+    # The receipt of a decision recorded elsewhere on the origin shows on every page.
+    assert "samtycke.receipt" in engine_js()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from samtycke.banner.config import banner_config
 from samtycke.declaration import Declaration
@@ -12,11 +14,33 @@ from samtycke.errors import BannerBuildError
 
 ASSETS = "assets"
 
+# Add-ons to the engine, each only in the samtycke.js of a site whose config uses it
+# (banner/build.mjs builds them; they register with the engine before it runs).
+ADDONS: tuple[tuple[str, Callable[[dict[str, Any]], bool]], ...] = (
+    # Sending decisions to the consent API: pending queue, retries, receipts (banner/src/send.ts).
+    ("addon-send.js", lambda c: bool(c["endpoint"])),
+    # Google Consent Mode, Microsoft UET and Clarity signals (banner/src/gcm.ts).
+    ("addon-signals.js", lambda c: bool(c["google_consent_mode"] or c["uet"] or c["clarity"])),
+    # The cross-domain consent handshake (banner/src/xd.ts); it talks to the consent server.
+    ("addon-xd.js", lambda c: bool(c["shared_domains"] and c["endpoint"])),
+)
+
 
 @cache
 def engine_js() -> str:
     """The built banner engine (``assets/engine.js``, made by ``banner/build.mjs``)."""
     return _asset("engine.js")
+
+
+@cache
+def addon_js(name: str) -> str:
+    """One built add-on of the engine (``assets/addon-*.js``)."""
+    return _asset(name)
+
+
+def addons_for(config: dict[str, Any]) -> list[str]:
+    """The file names of the add-ons a site's banner config needs, in load order."""
+    return [name for name, wanted in ADDONS if wanted(config)]
 
 
 def type_declarations() -> str:
@@ -41,15 +65,17 @@ def build_script(
     purposes: bool = False,
     gpc: bool = False,
 ) -> str:
-    """The complete ``samtycke.js`` of a site: config assignment, then the engine.
+    """The complete ``samtycke.js`` of a site: config assignment, add-ons, then the engine.
 
     The config is in the same file (not an inline script), so a page with
     ``script-src 'self'`` can load it. Cookie purposes are left out unless
     ``purposes`` is true: in five languages they would double the download,
-    and the cookie policy linked from the banner has them.
+    and the cookie policy linked from the banner has them. Add-ons (see
+    ``ADDONS``) come only where the config uses them, so other sites load less.
     """
+    data = banner_config(decl, endpoint=endpoint, policy_url=policy_url, purposes=purposes, gpc=gpc)
     config = json.dumps(
-        banner_config(decl, endpoint=endpoint, policy_url=policy_url, purposes=purposes, gpc=gpc),
+        data,
         ensure_ascii=False,
         separators=(",", ":"),
     )
@@ -58,7 +84,8 @@ def build_script(
     config = (
         config.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     )
-    return f"window.samtyckeConfig={config};\n{engine_js()}"
+    addons = "".join(addon_js(name) for name in addons_for(data))
+    return f"window.samtyckeConfig={config};\n{addons}{engine_js()}"
 
 
 def _asset(name: str) -> str:

@@ -51,7 +51,9 @@ def test_gpc_by_default_leaves_only_necessary_and_says_so(site: Any, new_page: A
     text = "Your browser sends Global Privacy Control. We honour it and use only necessary cookies."
     assert page.locator(".stk-n").inner_text().startswith(text)
     status = page.locator("#samtycke [role=status]")
-    page.wait_for_function("s => s.textContent != ''", arg=status.element_handle())
+    # The live region first says the choice is saved, then (after a pause, so it is read
+    # out) announces the notice: wait for that, not for the first change.
+    page.wait_for_function("([s, t]) => s.textContent == t", arg=[status.element_handle(), text])
     assert status.inner_text() == text  # announced
     assert state_of(page).categories == {"necessary"}
     page.wait_for_function("localStorage.getItem('samtycke.pending') === null")
