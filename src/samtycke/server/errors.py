@@ -64,7 +64,10 @@ async def http_error_handler(request: Request, exc: Exception) -> Response:
 async def ledger_bound(work: Awaitable[T], what: str) -> T:
     """Await database ``work``; a fault or no answer within LEDGER_SECONDS is a 503."""
     try:
-        return await asyncio.wait_for(work, LEDGER_SECONDS)
+        # A deadline on this task, not wait_for's extra task per request: this
+        # wraps every consent POST.
+        async with asyncio.timeout(LEDGER_SECONDS):
+            return await work
     except TimeoutError:
         raise ApiError(
             503, f"the ledger did not answer within {LEDGER_SECONDS:g} s; {what}"
