@@ -69,8 +69,18 @@ export function newer(
   id: string,
   local: SamtyckeConsent | null,
 ): SamtyckeConsent | null {
-  if (!remote || (local && local.timestamp >= remote.timestamp)) return null;
+  // Times are whole seconds: a decision on another domain within the same second
+  // as ours counts as newer, unless it is the same choice (then nothing changes).
+  if (!remote || (local && local.timestamp > remote.timestamp)) return null;
   const { refused_services: refusedServices, ...rest } = remote;
+  const same = (a: string[], b: string[]) => [...a].sort().join() == [...b].sort().join();
+  if (
+    local &&
+    local.method == rest.method &&
+    same(local.categories, rest.categories) &&
+    same(local.refusedServices, refusedServices)
+  )
+    return null;
   return { ...rest, id, refusedServices };
 }
 

@@ -114,7 +114,11 @@ def test_a_decision_on_one_domain_holds_on_the_other_and_so_does_withdrawal(
     assert not banner_shown(page)  # not asked again on the other domain
     consent_id = page.evaluate("() => window.samtycke.consent.id")
 
-    page.evaluate("() => window.samtycke.rejectAll()")  # withdrawn on b
+    # Withdrawn on b. A gated script had run there, so the banner reloads the
+    # page once the decision is on its way: wait for that reload, not a race.
+    with page.expect_navigation():
+        page.evaluate("() => window.samtycke.rejectAll()")
+    page.wait_for_function(HANDSHAKE_DONE)
     page.wait_for_function("() => !localStorage.getItem('samtycke.pending')")
 
     visit(page, a)
