@@ -14,6 +14,14 @@ import click
 from samtycke.declaration import Declaration, load_declaration
 from samtycke.errors import DeclarationError
 
+# The ledger every command that reads or writes one takes, from the flag or SAMTYCKE_DB.
+DB_OPTION = click.option(
+    "--db",
+    required=True,
+    envvar="SAMTYCKE_DB",
+    help="sqlite:///FILE or postgresql://… (env SAMTYCKE_DB)",
+)
+
 
 def plural(n: int, word: str) -> str:
     """``"1 error"``, ``"2 errors"``."""

@@ -17,17 +17,11 @@ from typing import Any, TextIO
 
 import click
 
-from samtycke.cli._common import atomic_output
+from samtycke.cli._common import DB_OPTION, atomic_output
 from samtycke.errors import LedgerError
 from samtycke.ledger import FORMATS, Ledger, daily_stats, export_records, format_us, purge
 from samtycke.ledger.retention import MAX_DAYS
 
-_DB = click.option(
-    "--db",
-    required=True,
-    envvar="SAMTYCKE_DB",
-    help="sqlite:///FILE or postgresql://… (env SAMTYCKE_DB)",
-)
 _KEY = click.option(
     "--key",
     "key_file",
@@ -54,7 +48,7 @@ def ledger() -> None:
 
 
 @ledger.command("migrate")
-@_DB
+@DB_OPTION
 def migrate_cmd(db: str) -> None:
     """Create the ledger or bring its schema up to date (serve does this at start)."""
     with Ledger(db, migrate=True) as led:
@@ -63,7 +57,7 @@ def migrate_cmd(db: str) -> None:
 
 
 @ledger.command("export")
-@_DB
+@DB_OPTION
 @click.option("--since", type=click.DateTime(_DATES), help="From this UTC date/time (inclusive).")
 @click.option(
     "--until",
@@ -110,7 +104,7 @@ def _open(path: Path | None) -> Iterator[TextIO]:
 
 
 @ledger.command("verify")
-@_DB
+@DB_OPTION
 @_ANCHORS
 def verify(db: str, anchors: Path | None) -> None:
     """Check the chain over one snapshot (and against anchors); exit 1 naming the first bad entry."""
@@ -133,7 +127,7 @@ def verify(db: str, anchors: Path | None) -> None:
 
 
 @ledger.command("anchor")
-@_DB
+@DB_OPTION
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder."
 )
@@ -203,7 +197,7 @@ def _read_json(path: Path) -> Any:
 
 
 @ledger.command("purge")
-@_DB
+@DB_OPTION
 @click.option(
     "--older-than",
     "days",
@@ -225,7 +219,7 @@ def purge_cmd(db: str, days: int) -> None:
 
 
 @ledger.command("stats")
-@_DB
+@DB_OPTION
 def stats(db: str) -> None:
     """Decisions and acceptance rate per category per day."""
     from rich.console import Console

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from samtycke.cli._common import load_or_exit, write_atomically
+from samtycke.cli._common import DB_OPTION, load_or_exit, write_atomically
 from samtycke.ledger import Ledger
 from samtycke.mail import (
     MailError,
@@ -24,12 +24,6 @@ from samtycke.mail import (
 )
 from samtycke.mail.keys import ENV_KEY, ENV_KEY_FILE, new_key_text
 
-_DB = click.option(
-    "--db",
-    required=True,
-    envvar="SAMTYCKE_DB",
-    help="sqlite:///FILE or postgresql://… (env SAMTYCKE_DB)",
-)
 _DECL = click.option(
     "--declaration",
     "declaration",
@@ -108,7 +102,7 @@ def key(output: Path) -> None:
 
 @mail.command("record")
 @_DECL
-@_DB
+@DB_OPTION
 @_KEY
 @_TO
 @click.option("--opens/--no-opens", default=False, help="The recipient allows open tracking.")
@@ -136,7 +130,7 @@ def record(
 @mail.command("rewrite")
 @click.argument("html_file", type=click.Path(dir_okay=False, path_type=Path))
 @_DECL
-@_DB
+@DB_OPTION
 @_KEY
 @_TO
 @click.option("--campaign", required=True, help='The campaign id, like "newsletter-2026-12".')
@@ -180,7 +174,7 @@ def rewrite(
 
 @mail.command("counts")
 @_DECL
-@_DB
+@DB_OPTION
 def counts(declaration: Path, db: str) -> None:
     """Opens and clicks per campaign, of consenting recipients only (tab-separated)."""
     decl = load_or_exit(str(declaration))
