@@ -113,8 +113,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark browser and PostgreSQL tests, then run the shared-browser tests last.
 
     The ``e2e`` and ``postgres`` markers come from what a test uses, so
-    ``-m "not e2e and not postgres"`` (``scripts/test --fast``) is always the
-    subset that needs neither.
+    ``-m "not e2e and not postgres and not load"`` (``scripts/test --fast``)
+    is always the subset that needs neither (``load`` is written on the tests).
 
     Playwright's sync API keeps an event loop running in the main thread for as
     long as the session browser lives, and ``asyncio.run`` refuses to start

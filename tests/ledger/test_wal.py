@@ -10,6 +10,7 @@ from samtycke.ledger import store, verify_chain
 from tests.ledger.conftest import decision, open_ledger
 
 
+@pytest.mark.load
 def test_the_wal_is_truncated_under_sustained_writes(
     sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

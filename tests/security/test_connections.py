@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from samtycke.ledger import Ledger
 from samtycke.server import ServerConfig
@@ -89,6 +90,7 @@ def test_a_huge_request_head_is_refused_with_431(guarded: GuardedServer) -> None
     assert httpx.get(guarded.url + "/healthz", headers={"X-Ok": "c" * 8000}).status_code == 200
 
 
+@pytest.mark.load
 def test_a_full_server_closes_idle_sockets_not_new_visitors(shop: Path, tmp_path: Path) -> None:
     cfg = ServerConfig(declaration=shop, db=f"sqlite:///{tmp_path / 'l.db'}", rate=0, burst=0)
     with GuardedServer(cfg, SmallServer) as live:
@@ -113,6 +115,7 @@ def test_a_full_server_closes_idle_sockets_not_new_visitors(shop: Path, tmp_path
         assert closed >= 60 - SmallServer.MAX_CONNECTIONS
 
 
+@pytest.mark.load
 def test_2000_idle_and_slow_connections_leave_health_and_consents_working(tmp_path: Path) -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 8192)), hard))
@@ -186,6 +189,7 @@ def test_a_busy_port_is_one_line_and_exit_3(tmp_path: Path) -> None:
     assert len(lines) == 1 and "already in use" in lines[0], done.stderr
 
 
+@pytest.mark.load
 def test_1100_half_open_connections_at_a_1024_descriptor_limit(tmp_path: Path) -> None:
     # A limit the server cannot raise: its connection cap follows it and sheds idle sockets.
     decl = write_site(tmp_path, "shop", "shop.example")

@@ -28,6 +28,7 @@ def rss(pid: int) -> int:
     raise AssertionError("no VmRSS")
 
 
+@pytest.mark.load
 def test_a_host_flood_stays_under_a_memory_ceiling(tmp_path: Path) -> None:
     decl = write_site(tmp_path, "shop", "shop.example")
     server = ServeProcess(decl, f"sqlite:///{tmp_path / 'l.db'}").start()

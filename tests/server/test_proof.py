@@ -75,6 +75,7 @@ def test_healthz_is_503_while_the_ledger_cannot_write(pg_server: tuple[LiveServe
     assert httpx.post(live.url + "/v1/consents", json=consent_body(live)).status_code == 201
 
 
+@pytest.mark.load
 def test_kill_9_while_a_client_retries_the_same_bodies(db_url: str, tmp_path: Path) -> None:
     """Nothing lost, nothing twice: each retried body returns its original receipt."""
     import secrets

@@ -6,6 +6,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from samtycke.declaration import load_declaration
 from samtycke.declaration.fingerprint import fingerprint
 from samtycke.ledger import Ledger, verify_chain
@@ -35,6 +37,7 @@ def stored(db: str, acked: list[str]) -> set[str]:
     return ids & set(acked)
 
 
+@pytest.mark.load
 def test_64_clients_on_two_worker_processes_lose_nothing(db_url: str, tmp_path: Path) -> None:
     decl = write_site(tmp_path, "shop", "shop.example")
     server = ServeProcess(decl, db_url, workers=2).start()
@@ -47,6 +50,7 @@ def test_64_clients_on_two_worker_processes_lose_nothing(db_url: str, tmp_path: 
     assert stored(db_url, acked) == set(acked)
 
 
+@pytest.mark.load
 def test_kill_9_under_load_keeps_every_acknowledged_consent(db_url: str, tmp_path: Path) -> None:
     decl = write_site(tmp_path, "shop", "shop.example")
     server = ServeProcess(decl, db_url).start()
