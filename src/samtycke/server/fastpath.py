@@ -17,7 +17,6 @@ from samtycke.server.consents import (
     Caller,
     body_deadline,
     check_rate,
-    receipt_json,
     record_consent,
     too_large,
 )
@@ -49,7 +48,7 @@ class ConsentFastPath:
             caller = Caller(
                 host, headers.get(b"origin"), headers.get(b"host"), headers.get(b"user-agent")
             )
-            body = receipt_json(await record_consent(self.state, raw, caller))
+            body = await record_consent(self.state, raw, caller)
             status = 201
         except ApiError as exc:
             status = exc.status
