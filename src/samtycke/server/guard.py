@@ -68,6 +68,7 @@ class GuardedProtocol(HttpToolsProtocol):
         super().__init__(*args, **kwargs)
         self._head_bytes = 0
         self._head_timer: asyncio.TimerHandle | None = None
+        self._idle_table = self._waiting()  # looked up once, not at every request
         # The 503 of limit_concurrency counts idle sockets too; the cap is ours.
         self.limit_concurrency = None
 
@@ -86,7 +87,7 @@ class GuardedProtocol(HttpToolsProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         """Accept the connection, making room by closing the oldest idle one when full."""
         super().connection_made(transport)
-        waiting = self._waiting()
+        waiting = self._idle_table
         if len(self.connections) > self.connection_cap():
             victim = next(iter(waiting), None)
             if victim is None:  # every connection has a request in flight
@@ -98,12 +99,12 @@ class GuardedProtocol(HttpToolsProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         """Forget the connection."""
         self._stop_head_timer()
-        self._waiting().pop(self, None)
+        self._idle_table.pop(self, None)
         super().connection_lost(exc)
 
     def _await_head(self) -> None:
         self._head_bytes = 0
-        self._waiting()[self] = None
+        self._idle_table[self] = None
         self._stop_head_timer()
         self._head_timer = self.loop.call_later(self.HEAD_SECONDS, self._head_too_slow)
 
@@ -117,13 +118,13 @@ class GuardedProtocol(HttpToolsProtocol):
         self._refuse(408, "the request head did not arrive in time")
 
     def _drop(self) -> None:
-        self._waiting().pop(self, None)
+        self._idle_table.pop(self, None)
         self._stop_head_timer()
         if not self.transport.is_closing():
             self.transport.close()
 
     def _refuse(self, status: int, message: str) -> None:
-        self._waiting().pop(self, None)
+        self._idle_table.pop(self, None)
         self._stop_head_timer()
         if self.transport.is_closing():
             return
@@ -170,7 +171,7 @@ class GuardedProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         """The head is in: stop its deadline; the request is busy until answered."""
         self._stop_head_timer()
-        self._waiting().pop(self, None)
+        self._idle_table.pop(self, None)
         super().on_headers_complete()
         cycle = self.cycle
         held = _HeadWithBody(self.transport, cycle, cycle.on_response)
@@ -181,7 +182,7 @@ class GuardedProtocol(HttpToolsProtocol):
         """Back to idle: the connection waits for its next request."""
         super().on_response_complete()
         if not self.transport.is_closing() and not self.pipeline:
-            self._waiting()[self] = None
+            self._idle_table[self] = None
 
     def _count(self, n: int) -> None:
         self._head_bytes += n
