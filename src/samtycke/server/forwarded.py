@@ -62,10 +62,13 @@ class ForwardedClient:
 
     Whether a peer is a proxy, and the client a chain of hops resolves to, are
     remembered for the last ``CACHE`` distinct inputs: the same proxy and the
-    same few clients come back request after request.
+    same few clients come back request after request. Only short chains
+    (``CACHED_CHAIN`` characters) are kept, so hostile headers cannot fill
+    memory through the cache.
     """
 
     CACHE = 4096
+    CACHED_CHAIN = 256
 
     def __init__(self, app: ASGIApp, proxies: TrustedProxies) -> None:
         self.app = app
@@ -90,7 +93,11 @@ class ForwardedClient:
             if forwarded or protos:
                 scope = dict(scope)
             if forwarded:
-                scope["client"] = (self._client(peer[0], tuple(forwarded)), 0)
+                hops = tuple(forwarded)
+                if sum(map(len, hops)) <= self.CACHED_CHAIN:
+                    scope["client"] = (self._client(peer[0], hops), 0)
+                else:
+                    scope["client"] = (self.proxies.client(peer[0], forwarded), 0)
             if protos:
                 proto = protos[-1].split(",")[-1].strip().lower()
                 if proto in ("http", "https"):
