@@ -16,9 +16,9 @@ c15t() { (cd "$C15T" && ./bench.sh "$1" "$LABEL" "$DUR" 32 2) | tail -4; cp -r "
 
 mkdir -p results
 c15t sqlite-wal
-./bench.sh sqlite "$LABEL" "$DUR" | tail -4
-PREFILL=1000000 ./bench.sh sqlite "$LABEL-1m" "$DUR" | tail -4
+./bench.sh sqlite "$LABEL" "$DUR" | tail -5
+PREFILL=1000000 ./bench.sh sqlite "$LABEL-1m" "$DUR" | tail -5
 c15t postgres
-./bench.sh postgres "$LABEL" "$DUR" | tail -4
-PREFILL=1000000 ./bench.sh postgres "$LABEL-1m" "$DUR" | tail -4
+./bench.sh postgres "$LABEL" "$DUR" | tail -5
+PREFILL=1000000 ./bench.sh postgres "$LABEL-1m" "$DUR" | tail -5
 ../../.venv/bin/python summarise.py results "$LABEL"

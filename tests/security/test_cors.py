@@ -69,3 +69,25 @@ def test_the_origin_rule(tmp_path: Path) -> None:
     assert not origin_allowed("http://127.0.0.1:8000@x", "127.0.0.1:8000@x", sites)
     for origin in HOSTILE:
         assert not origin_allowed(origin, "consent.example.com", sites), origin
+
+
+def test_the_consent_post_gets_the_cors_headers_of_every_other_route(
+    guarded: GuardedServer,
+) -> None:
+    def cors(r: httpx.Response) -> dict[str, str]:
+        return {
+            k: v for k, v in r.headers.items() if k.startswith("access-control-") or k == "vary"
+        }
+
+    origin = {"Origin": "https://www.shop.example"}
+    config = httpx.get(guarded.url + "/healthz", headers=origin)
+    assert cors(config) == {
+        "access-control-allow-origin": "https://www.shop.example",
+        "vary": "Origin",
+    }
+    url = guarded.url + "/v1/consents"
+    stored = httpx.post(url, json=consent_body(guarded), headers=origin)
+    refused = httpx.post(url, json={"site": "shop"}, headers=origin)
+    assert (stored.status_code, refused.status_code) == (201, 422)
+    assert cors(stored) == cors(refused) == cors(config)
+    assert cors(httpx.post(url, json=consent_body(guarded))) == {}  # no origin, no CORS

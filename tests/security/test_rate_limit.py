@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from starlette.types import Receive, Scope, Send
 
 from samtycke.server import ConfigError, ServerConfig, config_from_env
 from samtycke.server.client import RateLimiter
 from samtycke.server.config import parse_proxies
-from samtycke.server.forwarded import TrustedProxies
+from samtycke.server.forwarded import ForwardedClient, TrustedProxies
 from tests.security.conftest import GuardedServer, consent_body, write_site
 
 
@@ -113,3 +116,23 @@ def test_bad_proxy_settings_stop_the_server_in_one_line(tmp_path: Path, value: s
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "SAMTYCKE_FORWARDED_ALLOW" in lines[0], done.stderr
+
+
+def test_only_short_forwarded_chains_are_remembered() -> None:
+    seen: list[str] = []
+
+    async def inner(scope: Scope, receive: Receive, send: Send) -> None:
+        seen.append(scope["client"][0])
+
+    forwarded = ForwardedClient(inner, TrustedProxies(parse_proxies("127.0.0.1")))
+    long = ", ".join(["203.0.113.5"] * 100)  # thousands of characters, resolved every time
+    for chain in ["198.51.100.7", long, "198.51.100.7, 127.0.0.1", long]:
+        headers = [(b"x-forwarded-for", chain.encode())]
+        scope = {"type": "http", "client": ("127.0.0.1", 4711), "headers": headers}
+        asyncio.run(forwarded(scope, _nothing, _nothing))
+    assert seen == ["198.51.100.7", "203.0.113.5", "198.51.100.7", "203.0.113.5"]
+    assert forwarded._client.cache_info().currsize == 2  # the two short chains
+
+
+async def _nothing(*args: object) -> Any:
+    return None

@@ -51,7 +51,7 @@ def test_token_bucket_refills() -> None:
 
 def test_the_server_answers_429_with_retry_after(tmp_path: Path) -> None:
     decl = write_site(tmp_path, "shop", "shop.example")
-    cfg = ServerConfig(declaration=decl, db=f"sqlite:///{tmp_path / 'l.db'}", rate=0.5, burst=2)
+    cfg = ServerConfig(declaration=decl, db=f"sqlite:///{tmp_path / 'l.db'}", rate=0.01, burst=2)
     with LiveServer(cfg) as live:
         codes = [
             httpx.post(live.url + "/v1/consents", json=consent_body(live)).status_code

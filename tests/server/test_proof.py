@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +22,8 @@ def test_the_201_body_carries_a_receipt_signed_with_the_published_key(
     r = httpx.post(server.url + "/v1/consents", json=consent_body(server))
     assert r.status_code == 201
     body = r.json()
-    assert {"consent_id", "record_id", "recorded_at", "hash", "receipt"} <= set(body)
+    assert list(body) == ["consent_id", "record_id", "recorded_at", "hash", "receipt"]
+    assert r.content == json.dumps(body, separators=(",", ":")).encode()  # compact JSON
     receipt, key = check_receipt(body["receipt"])
     assert receipt["hash"] == body["hash"] and receipt["record"]["record_id"] == body["record_id"]
     keys = httpx.get(server.url + "/.well-known/samtycke-keys.json").json()["keys"]

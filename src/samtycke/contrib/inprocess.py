@@ -40,7 +40,6 @@ from samtycke.server.consents import (
     NO_STORE,
     Caller,
     check_rate,
-    receipt_json,
     record_consent,
     too_large,
 )
@@ -181,8 +180,8 @@ class ConsentService:
                 raise too_large()
             h = asked.headers
             caller = Caller(asked.client, h.get("origin"), host, h.get("user-agent"))
-            receipt = await record_consent(st, asked.body, caller)
-            return Answer(201, receipt_json(receipt), headers=dict(NO_STORE))
+            body = await record_consent(st, asked.body, caller)
+            return Answer(201, body, headers=dict(NO_STORE))
         if method not in ("GET", "HEAD"):
             raise ApiError(405, "method not allowed")
         if path == "samtycke.js":

@@ -37,19 +37,25 @@ def receipt_message(digest: str) -> bytes:
     return b"samtycke-receipt/1\n" + digest.encode()
 
 
+def receipt_text(rec: Record, key: SigningKey) -> str:
+    """The signed receipt of ``rec`` as compact JSON, in the order of the docstring above.
+
+    The record's canonical bytes go in as they are (they are compact JSON
+    already), so the receipt is not parsed and serialised again per consent;
+    every other value is hex, base64url or a number and needs no escaping.
+    """
+    return (
+        f'{{"kind":"{RECEIPT_KIND}","format":1,"record":{rec.canonical().decode()},'
+        f'"seq":{rec.seq},"prev_hash":"{rec.prev_hash}","hash":"{rec.hash}",'
+        f'"kid":"{key.public.kid}","public_key":"{key.public.x}",'
+        f'"signature":"{key.sign(receipt_message(rec.hash))}"}}'
+    )
+
+
 def make_receipt(rec: Record, key: SigningKey) -> dict[str, Any]:
-    """The signed receipt of ``rec``."""
-    return {
-        "kind": RECEIPT_KIND,
-        "format": 1,
-        "record": json.loads(rec.canonical()),
-        "seq": rec.seq,
-        "prev_hash": rec.prev_hash,
-        "hash": rec.hash,
-        "kid": key.public.kid,
-        "public_key": key.public.jwk()["x"],
-        "signature": key.sign(receipt_message(rec.hash)),
-    }
+    """The signed receipt of ``rec`` as an object."""
+    receipt: dict[str, Any] = json.loads(receipt_text(rec, key))
+    return receipt
 
 
 def check_receipt(receipt: object) -> tuple[dict[str, Any], PublicKey]:

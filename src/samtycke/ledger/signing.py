@@ -9,6 +9,7 @@ first 16 hex digits of the sha256 of the raw 32-byte key.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import os
 from dataclasses import dataclass
@@ -40,10 +41,15 @@ class PublicKey:
 
     raw: bytes
 
-    @property
+    @functools.cached_property
     def kid(self) -> str:
         """The key id: 16 hex digits of sha256 over the raw key."""
         return hashlib.sha256(self.raw).hexdigest()[:16]
+
+    @functools.cached_property
+    def x(self) -> str:
+        """The raw key as base64url text (the JSON Web Key's ``x``)."""
+        return b64url(self.raw)
 
     def verify(self, signature: str, message: bytes) -> bool:
         """True when ``signature`` (base64url) signs ``message`` with this key."""
@@ -58,7 +64,7 @@ class PublicKey:
         return {
             "kty": "OKP",
             "crv": "Ed25519",
-            "x": b64url(self.raw),
+            "x": self.x,
             "kid": self.kid,
             "use": "sig",
         }

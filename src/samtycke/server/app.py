@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp
 
 from samtycke.mail.server import mail_service
 from samtycke.server import pages
@@ -77,21 +78,33 @@ def create_app(config: ServerConfig) -> Starlette:
         from samtycke.server.demo import demo_routes
 
         routes = demo_routes() + routes
-    app = Starlette(
+    proxies = TrustedProxies(parse_proxies(config.forwarded_allow))
+    app = _App(
+        lambda inner: ForwardedClient(ConsentFastPath(inner, state, sites.values()), proxies),
         routes=routes,
         lifespan=lifespan,
         exception_handlers={ApiError: api_error_handler, HTTPException: http_error_handler},
-        middleware=[
-            # Outermost: every part below sees the client behind the trusted proxies.
-            Middleware(
-                ForwardedClient, proxies=TrustedProxies(parse_proxies(config.forwarded_allow))
-            ),
-            cors_middleware(sites.values()),
-            Middleware(ConsentFastPath, state=state),  # answers the POST before the router
-        ],
+        middleware=[cors_middleware(sites.values())],
     )
     app.state.samtycke = state
     return app
+
+
+class _App(Starlette):
+    """Starlette with two layers outside its own stack (error handling, CORS, router).
+
+    Outermost, ``ForwardedClient``: every part sees the client behind the
+    trusted proxies. Then ``ConsentFastPath``, which answers the consent POST
+    before any of Starlette's layers.
+    """
+
+    def __init__(self, outer: Callable[[ASGIApp], ASGIApp], **kwargs: Any) -> None:
+        self._outer = outer
+        super().__init__(**kwargs)
+
+    def build_middleware_stack(self) -> ASGIApp:
+        """Starlette's stack inside the two outer layers."""
+        return self._outer(super().build_middleware_stack())
 
 
 def create_app_from_env() -> Starlette:

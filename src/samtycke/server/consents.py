@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import random
 import threading
@@ -22,7 +21,7 @@ from starlette.responses import JSONResponse, Response
 
 from samtycke import ids
 from samtycke.ledger import Decision, Record, RefusedDecision
-from samtycke.ledger.receipts import make_receipt
+from samtycke.ledger.receipts import receipt_text
 from samtycke.server.client import pseudonymise_ip
 from samtycke.server.config import BODY_LIMIT
 from samtycke.server.cors import origin_allowed
@@ -111,8 +110,8 @@ def check_rate(st: ServerState, client_host: str | None) -> None:
         )
 
 
-async def record_consent(st: ServerState, raw: bytes, caller: Caller) -> dict[str, Any]:
-    """Validate one consent body, chain and commit it; the receipt (ApiError if refused).
+async def record_consent(st: ServerState, raw: bytes, caller: Caller) -> bytes:
+    """Validate one consent body, chain and commit it; the 201 body (ApiError if refused).
 
     Every refusal is logged with its reason (rate-limited by ``st.refusals``).
     """
@@ -144,7 +143,7 @@ async def _validated(st: ServerState, data: dict[str, Any], caller: Caller) -> C
     return post
 
 
-async def _store(st: ServerState, post: ConsentPost, caller: Caller) -> dict[str, Any]:
+async def _store(st: ServerState, post: ConsentPost, caller: Caller) -> bytes:
     assert st.writer is not None  # set at startup
     ua = caller.user_agent if st.config.store_user_agent else None
     decision = Decision(
@@ -179,21 +178,22 @@ async def _submit(st: ServerState, decision: Decision) -> Record:
         ) from None
 
 
-def receipt_body(st: ServerState, rec: Record) -> dict[str, Any]:
+def receipt_body(st: ServerState, rec: Record) -> bytes:
     """The 201 body: the record's ids, time and hash, and its signed receipt.
 
-    A retried decision (same decision id) gets its original record, so the
-    same body: Ed25519 signatures are deterministic.
+    Compact JSON written directly (every value is hex or the ISO time, the
+    receipt is JSON already), as ``json.dumps`` of the same object in this
+    order would write it. A retried decision (same decision id) gets its
+    original record, so the same body: Ed25519 signatures are deterministic.
     """
-    body: dict[str, Any] = {
-        "consent_id": rec.decision.consent_id,
-        "record_id": rec.decision.record_id,
-        "recorded_at": rec.recorded_at,
-        "hash": rec.hash,
-    }
-    if st.signing_key is not None:
-        body["receipt"] = make_receipt(rec, st.signing_key)
-    return body
+    d = rec.decision
+    head = (
+        f'{{"consent_id":"{d.consent_id}","record_id":"{d.record_id}",'
+        f'"recorded_at":"{rec.recorded_at}","hash":"{rec.hash}"'
+    )
+    if st.signing_key is None:
+        return f"{head}}}".encode()
+    return f'{head},"receipt":{receipt_text(rec, st.signing_key)}}}'.encode()
 
 
 async def post_consent(request: Request) -> Response:
@@ -204,13 +204,7 @@ async def post_consent(request: Request) -> Response:
     raw = await read_body(request)
     h = request.headers
     caller = Caller(host, h.get("origin"), h.get("host"), h.get("user-agent"))
-    receipt = await record_consent(st, raw, caller)
-    return Response(receipt_json(receipt), 201, NO_STORE, "application/json")
-
-
-def receipt_json(receipt: dict[str, Any]) -> bytes:
-    """The 201 body."""
-    return json.dumps(receipt, separators=(",", ":")).encode()
+    return Response(await record_consent(st, raw, caller), 201, NO_STORE, "application/json")
 
 
 async def get_history(request: Request) -> JSONResponse:

@@ -8,12 +8,14 @@ userinfo, path or trailing dot — so ``https://evil.com@billogram.com`` is
 nobody's. Same-origin requests (the demo, or a banner served by this server)
 need no CORS. The consent POST additionally checks the origin against the site
 it names (``origin_allowed``), so one site cannot write consents for another.
+The consent POST's fast path (fastpath.py) answers before the middleware and
+adds the same headers itself (``simple_cors_headers``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -24,6 +26,7 @@ ALLOW_METHODS = ("GET", "POST")
 ALLOW_HEADERS = ("Content-Type",)
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _PORT = r"(?::[0-9]{1,5})?"
+Header = tuple[bytes, bytes]
 # An origin as browsers serialise it: scheme, host (name, IPv4 or [IPv6]), port.
 _ORIGIN = re.compile(rf"(https?)://((?:{_LABEL}\.)*{_LABEL}|\[[0-9a-f:.]+\]){_PORT}")
 
@@ -50,6 +53,22 @@ def cors_middleware(sites: Iterable[Site]) -> Middleware:
         allow_headers=ALLOW_HEADERS,
         max_age=86400,
     )
+
+
+def simple_cors_headers(pattern: re.Pattern[str]) -> Callable[[bytes | None], list[Header]]:
+    """What the middleware adds to a response that is not a preflight, for ``Origin`` bytes.
+
+    ``pattern`` is ``origin_pattern`` compiled: an allowed origin is echoed
+    with ``Vary: Origin`` (no credentials, no exposed headers); any other, or
+    none, gets nothing.
+    """
+
+    def headers(origin: bytes | None) -> list[Header]:
+        if origin is None or not pattern.fullmatch(origin.decode("latin-1")):
+            return []
+        return [(b"access-control-allow-origin", origin), (b"vary", b"Origin")]
+
+    return headers
 
 
 def same_origin(origin: str, host_header: str | None) -> bool:

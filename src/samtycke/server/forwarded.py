@@ -10,6 +10,7 @@ any other peer both headers are ignored.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -57,27 +58,46 @@ class TrustedProxies:
 
 
 class ForwardedClient:
-    """ASGI middleware setting ``scope["client"]`` and the scheme from trusted proxies."""
+    """ASGI middleware setting ``scope["client"]`` and the scheme from trusted proxies.
+
+    Whether a peer is a proxy, and the client a chain of hops resolves to, are
+    remembered for the last ``CACHE`` distinct inputs: the same proxy and the
+    same few clients come back request after request. Only short chains
+    (``CACHED_CHAIN`` characters) are kept, so hostile headers cannot fill
+    memory through the cache.
+    """
+
+    CACHE = 4096
+    CACHED_CHAIN = 256
 
     def __init__(self, app: ASGIApp, proxies: TrustedProxies) -> None:
         self.app = app
         self.proxies = proxies
+        self._proxy_peer = functools.lru_cache(self.CACHE)(
+            lambda peer: proxies.trusts(_address(peer))
+        )
+        self._client = functools.lru_cache(self.CACHE)(
+            lambda peer, hops: proxies.client(peer, list(hops))
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         peer = scope.get("client")
-        if (
-            scope["type"] == "http"
-            and peer
-            and self.proxies.networks
-            and self.proxies.trusts(_address(peer[0]))
-        ):
-            forwarded = [
-                v.decode("latin-1") for k, v in scope["headers"] if k == b"x-forwarded-for"
-            ]
-            protos = [v.decode("latin-1") for k, v in scope["headers"] if k == b"x-forwarded-proto"]
-            scope = dict(scope)
+        if scope["type"] == "http" and peer and self.proxies.networks and self._proxy_peer(peer[0]):
+            forwarded: list[str] = []
+            protos: list[str] = []
+            for k, v in scope["headers"]:
+                if k == b"x-forwarded-for":
+                    forwarded.append(v.decode("latin-1"))
+                elif k == b"x-forwarded-proto":
+                    protos.append(v.decode("latin-1"))
+            if forwarded or protos:
+                scope = dict(scope)
             if forwarded:
-                scope["client"] = (self.proxies.client(peer[0], forwarded), 0)
+                hops = tuple(forwarded)
+                if sum(map(len, hops)) <= self.CACHED_CHAIN:
+                    scope["client"] = (self._client(peer[0], hops), 0)
+                else:
+                    scope["client"] = (self.proxies.client(peer[0], forwarded), 0)
             if protos:
                 proto = protos[-1].split(",")[-1].strip().lower()
                 if proto in ("http", "https"):

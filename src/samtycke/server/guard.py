@@ -13,6 +13,9 @@ This protocol (a subclass, chosen with ``http=`` in uvicorn's settings) adds:
   the longest-waiting *idle* one (no request in flight) instead of being refused,
   so idle or slow sockets held by one client cannot lock everybody else out.
 
+It also sends each response's head together with its first body write (one
+send and one TCP segment for a small response, instead of two).
+
 Keep-alive idle time is uvicorn's ``timeout_keep_alive``.
 """
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import resource
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 import httptools
@@ -64,6 +68,7 @@ class GuardedProtocol(HttpToolsProtocol):
         super().__init__(*args, **kwargs)
         self._head_bytes = 0
         self._head_timer: asyncio.TimerHandle | None = None
+        self._idle_table = self._waiting()  # looked up once, not at every request
         # The 503 of limit_concurrency counts idle sockets too; the cap is ours.
         self.limit_concurrency = None
 
@@ -82,7 +87,7 @@ class GuardedProtocol(HttpToolsProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         """Accept the connection, making room by closing the oldest idle one when full."""
         super().connection_made(transport)
-        waiting = self._waiting()
+        waiting = self._idle_table
         if len(self.connections) > self.connection_cap():
             victim = next(iter(waiting), None)
             if victim is None:  # every connection has a request in flight
@@ -94,12 +99,12 @@ class GuardedProtocol(HttpToolsProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         """Forget the connection."""
         self._stop_head_timer()
-        self._waiting().pop(self, None)
+        self._idle_table.pop(self, None)
         super().connection_lost(exc)
 
     def _await_head(self) -> None:
         self._head_bytes = 0
-        self._waiting()[self] = None
+        self._idle_table[self] = None
         self._stop_head_timer()
         self._head_timer = self.loop.call_later(self.HEAD_SECONDS, self._head_too_slow)
 
@@ -113,13 +118,13 @@ class GuardedProtocol(HttpToolsProtocol):
         self._refuse(408, "the request head did not arrive in time")
 
     def _drop(self) -> None:
-        self._waiting().pop(self, None)
+        self._idle_table.pop(self, None)
         self._stop_head_timer()
         if not self.transport.is_closing():
             self.transport.close()
 
     def _refuse(self, status: int, message: str) -> None:
-        self._waiting().pop(self, None)
+        self._idle_table.pop(self, None)
         self._stop_head_timer()
         if self.transport.is_closing():
             return
@@ -166,19 +171,72 @@ class GuardedProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         """The head is in: stop its deadline; the request is busy until answered."""
         self._stop_head_timer()
-        self._waiting().pop(self, None)
+        self._idle_table.pop(self, None)
         super().on_headers_complete()
+        cycle = self.cycle
+        held = _HeadWithBody(self.transport, cycle, cycle.on_response)
+        cycle.transport = held  # type: ignore[assignment]
+        cycle.on_response = held.response_done
 
     def on_response_complete(self) -> None:
         """Back to idle: the connection waits for its next request."""
         super().on_response_complete()
         if not self.transport.is_closing() and not self.pipeline:
-            self._waiting()[self] = None
+            self._idle_table[self] = None
 
     def _count(self, n: int) -> None:
         self._head_bytes += n
         if self._head_bytes > self.MAX_HEAD_BYTES:
             raise _HeadTooLarge
+
+
+class _HeadWithBody:
+    """The transport as one request's response cycle sees it.
+
+    The first write after the response started is its head: it is held and
+    leaves joined to the next write (the body, or its first chunk), or when
+    the response completes or the connection is closed without one (a HEAD
+    request, an app that failed midway). A ``100 Continue`` comes before the
+    response starts and passes straight through.
+    """
+
+    __slots__ = ("_cycle", "_done", "_head", "_passed", "_transport")
+
+    def __init__(self, transport: asyncio.Transport, cycle: Any, done: Callable[[], None]) -> None:
+        self._transport = transport
+        self._cycle = cycle
+        self._done = done
+        self._head: bytes | None = None
+        self._passed = False
+
+    def write(self, data: bytes) -> None:
+        """Hold the head, send it with what follows."""
+        if self._head is not None:
+            data, self._head = self._head + data, None
+        elif not self._passed and self._cycle.response_started:
+            self._head, self._passed = data, True
+            return
+        self._transport.write(data)
+
+    def flush(self) -> None:
+        """Send a head still held."""
+        if self._head is not None:
+            data, self._head = self._head, None
+            self._transport.write(data)
+
+    def response_done(self) -> None:
+        """The response is complete (the cycle's ``on_response``): flush, then go on."""
+        self.flush()
+        self._done()
+
+    def close(self) -> None:
+        """Flush, then close the connection."""
+        self.flush()
+        self._transport.close()
+
+    def is_closing(self) -> bool:
+        """Whether the connection is closing."""
+        return self._transport.is_closing()
 
 
 class _HeadTooLarge(Exception):
