@@ -29,12 +29,15 @@ from dataclasses import dataclass, field
 from samtycke.errors import ChainError
 from samtycke.ledger.purge_entry import PurgeEntry, decode_purge
 from samtycke.ledger.records import GENESIS_HASH, Record, link_hash
-from samtycke.ledger.rows import MalformedRow
+from samtycke.ledger.rows import RECORD_COLUMNS, MalformedRow, decode_record, stored_canonical
 from samtycke.ledger.store import Ledger, now_us
 from samtycke.ledger.view import ChainHead, View
 
 DAY_US = 86_400 * 1_000_000
 FUTURE_SLACK_US = 300 * 1_000_000  # clock skew tolerated between a replica and the verifier
+_SEQ, _RECORDED_US, _FINGERPRINT, _PREV_HASH, _HASH = (
+    RECORD_COLUMNS.index(c) for c in ("seq", "recorded_us", "fingerprint", "prev_hash", "hash")
+)
 
 
 class BrokenChain(ChainError):
@@ -107,17 +110,34 @@ def verify_view(view: View, now: int) -> Verified:
     _outside(view, start, purges)
     snapshots = _snapshots(view)
     expected, count, first = start + 1, 0, None
-    entries = view.records(start)
-    rec = next(entries, None)
-    while rec is not None or expected in purges:
+    fingerprints, latest_us = snapshots.keys(), now + FUTURE_SLACK_US
+    rows = view.record_rows(start)
+    row = next(rows, None)
+    while row is not None or expected in purges:
         entry = purges.get(expected)
         if entry is not None:
-            if rec is not None and rec.seq == expected:
+            if row is not None and row[_SEQ] == expected:
                 raise BrokenChain(f"seq {expected} is used by a record and a purge entry", expected)
             _check_purge(entry, prev, prev_us, now)
             prev, prev_us, expected = entry.hash, entry.recorded_us, expected + 1
             continue
-        assert rec is not None
+        assert row is not None
+        # The common case in one expression, with no record built: every check of
+        # _check_record passes (prev is a hash verified before, so it is hex).
+        stored = stored_canonical(row)  # first, as decode_record: a malformed row is named
+        us = row[_RECORDED_US]
+        if (
+            count
+            and row[_SEQ] == expected <= head.seq
+            and row[_PREV_HASH] == prev
+            and prev_us <= us <= latest_us
+            and row[_FINGERPRINT] in fingerprints
+            and link_hash(prev, stored) == row[_HASH]
+        ):
+            prev, prev_us, expected, count = row[_HASH], us, expected + 1, count + 1
+            row = next(rows, None)
+            continue
+        rec = decode_record(row)
         if rec.seq > head.seq and rec.seq == expected:
             raise BrokenChain(
                 f"{_name(rec)} lies beyond the chain head (seq {head.seq}): "
@@ -125,7 +145,7 @@ def verify_view(view: View, now: int) -> Verified:
                 rec.seq,
                 rec.decision.record_id,
             )
-        _check_record(rec, expected, prev, prev_us, now, snapshots.keys())
+        _check_record(rec, expected, prev, prev_us, now, fingerprints)
         if latest is not None and count == 0 and rec.recorded_us < latest.cutoff_us:
             raise BrokenChain(
                 f"{_name(rec)} is older than the purge cutoff {latest.cutoff_us} µs but was "
@@ -134,7 +154,7 @@ def verify_view(view: View, now: int) -> Verified:
             )
         first = rec.seq if first is None else first
         prev, prev_us, expected, count = rec.hash, rec.recorded_us, rec.seq + 1, count + 1
-        rec = next(entries, None)
+        row = next(rows, None)
     last = expected - 1
     if head.seq > last:
         raise BrokenChain(
