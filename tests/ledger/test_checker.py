@@ -7,6 +7,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from samtycke.ledger import Ledger
 from samtycke.ledger.checker import checked_rows, vouched
 from samtycke.ledger.rows import RECORD_COLUMNS
@@ -86,6 +88,22 @@ def test_one_page_needs_no_helper(sqlite_url: str) -> None:
     assert marks == [True, True, True]
 
 
+def test_one_cpu_needs_no_helper(sqlite_url: str) -> None:
+    with open_ledger(sqlite_url) as led:
+        led.append([decision(i) for i in range(9)])
+        rows = _rows(led)
+    cpus = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(cpus)})
+    try:
+        marks = []
+        for _, ok in checked_rows(_pages(rows, 2)):
+            marks.append(ok)
+            assert not _helpers()
+    finally:
+        os.sched_setaffinity(0, cpus)
+    assert marks == [True] * 9
+
+
 def test_leaving_early_stops_the_helper(sqlite_url: str) -> None:
     with open_ledger(sqlite_url) as led:
         led.append([decision(i) for i in range(20)])
@@ -96,3 +114,21 @@ def test_leaving_early_stops_the_helper(sqlite_url: str) -> None:
     assert _helpers()
     marked.close()
     assert not _helpers()
+
+
+def test_a_helper_running_other_code_is_not_believed(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from samtycke.ledger import BrokenChain, checker, verify_chain
+
+    with open_ledger(sqlite_url) as led:
+        led.append([decision(i) for i in range(12)])
+        rows = _rows(led)
+        # As if this process had imported another copy of samtycke than the helper runs.
+        monkeypatch.setattr(checker, "_HERE", "/elsewhere/samtycke/ledger/checker.py")
+        marks = [ok for _, ok in checked_rows(_pages(rows, 2))]
+        assert not all(marks)  # the helper's pages came back unchecked, all rows being good
+        assert verify_chain(led, page=2).records == 12  # checked here instead
+        t.alter(led, 9, "url", "'https://forged.example/'")
+        with pytest.raises(BrokenChain, match=r"record 9 .*altered"):
+            verify_chain(led, page=2)

@@ -33,6 +33,7 @@ from samtycke.ledger.rows import RECORD_COLUMNS, MalformedRow, stored_canonical
 Row = tuple[Any, ...]
 _PREV_HASH, _HASH = RECORD_COLUMNS.index("prev_hash"), RECORD_COLUMNS.index("hash")
 IN_FLIGHT = 2  # pages queued at the helper: one being hashed, one waiting
+_HERE = os.path.realpath(__file__)  # the helper must run this very file
 _AHEAD = 8  # pages the main process checks past an unanswered one before it waits
 
 
@@ -59,9 +60,7 @@ def checked_rows(pages: Iterator[list[Row]]) -> Generator[tuple[Row, bool], None
         return
     second = next(pages, None)
     if second is None or len(os.sched_getaffinity(0)) < 2:
-        for page in (first, second) if second is not None else (first,):
-            yield from _marked(page, vouched(page))
-        for page in pages:
+        for page in (first,) if second is None else _chain(first, second, pages):
             yield from _marked(page, vouched(page))
         return
     helper = _Helper()
@@ -101,15 +100,18 @@ class _Helper:
     """``python -m samtycke.ledger.checker`` and its pipes; answers come in the order pages went.
 
     A plain subprocess, not multiprocessing: nothing of the calling program
-    (its main module, threads or pools) is imported or copied into it. When
-    it cannot start or dies, its pages are answered 0: checked here instead.
+    (its main module, threads or pools) is imported or copied into it. It
+    first says which file it runs (``-P``: not one found in the working
+    folder); unless that is this very module, or when it cannot start or
+    dies, its pages are answered 0: checked here instead.
     """
 
     def __init__(self) -> None:
         self.busy = 0
+        self._same_code: bool | None = None
         try:
             self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
-                [sys.executable, "-m", "samtycke.ledger.checker"],
+                [sys.executable, "-P", "-m", "samtycke.ledger.checker"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -145,9 +147,13 @@ class _Helper:
         self.busy -= 1
         if self._proc is None or self._proc.stdout is None:
             return 0
-        answer = _read(self._proc.stdout, 8)
+        if self._same_code is None:
+            size = _read(self._proc.stdout, 8)
+            path = _read(self._proc.stdout, int.from_bytes(size, "little")) if size else None
+            self._same_code = path is not None and os.fsdecode(path) == _HERE
+        answer = _read(self._proc.stdout, 8) if self._same_code else None
         if answer is None:
-            self._proc = None
+            self.close()
             return 0
         return int.from_bytes(answer, "little")
 
@@ -192,6 +198,8 @@ def _serve(pipe_in: IO[bytes], pipe_out: IO[bytes]) -> None:
         pages.put(None)
 
     threading.Thread(target=receive, daemon=True).start()
+    me = os.fsencode(_HERE)
+    pipe_out.write(len(me).to_bytes(8, "little") + me)
     while (data := pages.get()) is not None:
         pipe_out.write(vouched(marshal.loads(data)).to_bytes(8, "little"))
         pipe_out.flush()
