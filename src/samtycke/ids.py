@@ -15,6 +15,8 @@ _HEX32 = re.compile(r"[0-9a-f]{32}")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _HEX12 = re.compile(r"[0-9a-f]{12}")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# A record's record id, consent id, fingerprint and (optional) decision id, space-separated.
+_RECORD_IDS = re.compile(r"[0-9a-f]{32} [0-9a-f]{32} [0-9a-f]{64} (?:[0-9a-f]{32})?")
 _UINT = re.compile(r"[0-9]{1,12}")
 _DOMAIN = re.compile(
     r"\.?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
@@ -38,6 +40,23 @@ def is_hex64(value: object) -> bool:
 def is_hex12(value: object) -> bool:
     """True for 12 lower-case hex digits (the fingerprint prefix in the consent cookie)."""
     return _matches(_HEX12, value)
+
+
+def are_record_ids(
+    record_id: object, consent_id: object, fingerprint: object, decision_id: object
+) -> bool:
+    """is_hex32 of both ids, is_hex64 of the fingerprint and is_hex32 (or None) of the decision id.
+
+    In one match: verify checks them for each of millions of stored rows.
+    """
+    return (
+        type(record_id) is str
+        and type(consent_id) is str
+        and type(fingerprint) is str
+        and (decision_id is None or type(decision_id) is str)
+        and _RECORD_IDS.fullmatch(f"{record_id} {consent_id} {fingerprint} {decision_id or ''}")
+        is not None
+    )
 
 
 def is_slug(value: object) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -186,25 +187,23 @@ def test_opening_is_not_migrating(tmp_path: Path) -> None:
     assert run("ledger", "verify", "--db", url)[0] == 0
 
 
-def test_an_old_ledger_needs_migrate_and_its_format_1_rows_still_verify(tmp_path: Path) -> None:
+def write_first_version_ledger(url: str, migrations: tuple[Callable[..., None], ...]) -> None:
+    """The schema and two format 1 records as samtycke 0.1 wrote them, with raw SQL."""
     from sqlalchemy import text
 
-    from samtycke.ledger import seal
     from samtycke.ledger.engine import open_engine
-    from samtycke.ledger.migrations import m001_initial, m002_site_time_index
     from samtycke.ledger.records import canonical_record, link_hash
     from tests.ledger.conftest import FINGERPRINT, SNAPSHOT
 
-    url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = open_engine(url)
     prev = "0" * 64
-    with engine.begin() as conn:  # the schema and rows samtycke 0.1 wrote
+    with engine.begin() as conn:
         conn.execute(
             text(
                 "CREATE TABLE schema_migrations (name VARCHAR(100) PRIMARY KEY, applied_us BIGINT)"
             )
         )
-        for m in (m001_initial, m002_site_time_index):
+        for m in migrations:
             m(conn)
             conn.execute(text("INSERT INTO schema_migrations VALUES (:n, 0)"), {"n": m.__name__})
         conn.execute(
@@ -237,6 +236,13 @@ def test_an_old_ledger_needs_migrate_and_its_format_1_rows_still_verify(tmp_path
             text("UPDATE chain_head SET seq = 2, hash = :h, recorded_us = 1002"), {"h": prev}
         )
     engine.dispose()
+
+
+def test_an_old_ledger_needs_migrate_and_its_format_1_rows_still_verify(tmp_path: Path) -> None:
+    from samtycke.ledger.migrations import m001_initial, m002_site_time_index
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    write_first_version_ledger(url, (m001_initial, m002_site_time_index))
     code, _, err = run("ledger", "verify", "--db", url)
     assert code == 2 and "run: samtycke ledger migrate" in err
     assert run("ledger", "migrate", "--db", url)[0] == 0
@@ -246,7 +252,82 @@ def test_an_old_ledger_needs_migrate_and_its_format_1_rows_still_verify(tmp_path
         led.append([decision(3)])
         assert [r.format for r in led.iter_records()] == [1, 1, 2]
     assert run("ledger", "verify", "--db", url)[0] == 0
-    del seal
+
+
+def prove_record(url: str, seq: int, tmp_path: Path, *more: str) -> str:
+    """``samtycke ledger prove`` of a receipt of record ``seq``; its output (exit 0 asserted)."""
+    from samtycke.ledger.receipts import make_receipt
+    from samtycke.ledger.signing import SigningKey
+
+    key = SigningKey.load(tmp_path / "key.pem", create=True)
+    with Ledger(url) as led:
+        receipt = make_receipt(next(led.iter_records(after_seq=seq - 1)), key)
+    path = tmp_path / f"receipt-{seq}.json"
+    path.write_text(json.dumps(receipt))
+    code, out, err = run("ledger", "prove", str(path), "--db", url, *more)
+    assert code == 0, err
+    return out
+
+
+def test_a_first_version_ledger_on_postgresql_migrates_then_serve_extends_its_chain(
+    pg_url: str, tmp_path: Path
+) -> None:
+    import httpx
+
+    from samtycke.declaration import load_declaration
+    from samtycke.declaration.fingerprint import fingerprint
+    from samtycke.ledger.migrations import MIGRATION_NAMES, m001_initial
+    from tests.server.conftest import write_site
+    from tests.server.process import ServeProcess
+
+    write_first_version_ledger(pg_url, (m001_initial,))
+    code, _, err = run("ledger", "verify", "--db", pg_url)
+    assert code == 2 and "run: samtycke ledger migrate" in err
+    code, out, _ = run("ledger", "migrate", "--db", pg_url)
+    assert code == 0 and f"applied {', '.join(MIGRATION_NAMES[1:])}" in out
+    code, out, _ = run("ledger", "verify", "--db", pg_url)
+    assert code == 0 and "ok: 2 records verified" in out
+    assert "record 1 is in the ledger unaltered" in prove_record(pg_url, 1, tmp_path)
+
+    decl = write_site(tmp_path, "shop", "shop.example")
+    site = load_declaration(decl)
+    body = {
+        "site": "shop",
+        "revision": site.site.revision,
+        "fingerprint": fingerprint(site),
+        "language": "sv",
+        "method": "custom",
+        "choices": {c: c == "necessary" for c in site.category_ids},
+    }
+    server = ServeProcess(decl, pg_url).start()
+    try:
+        for _ in range(3):
+            posted = httpx.post(server.url + "/v1/consents", json=body, timeout=30)
+            assert posted.status_code == 201, posted.text
+    finally:
+        server.stop()
+    code, out, _ = run("ledger", "verify", "--db", pg_url)
+    assert code == 0 and "ok: 5 records verified" in out
+    with Ledger(pg_url) as led:
+        records = list(led.iter_records())
+    assert [r.format for r in records] == [1, 1, 2, 2, 2]
+    assert records[2].prev_hash == records[1].hash  # the same chain, not a new one
+    anchors = tmp_path / "anchors"
+    code, _, err = run(
+        "ledger",
+        "anchor",
+        "--db",
+        pg_url,
+        "--out",
+        str(anchors),
+        "--key",
+        str(tmp_path / "key.pem"),
+    )
+    assert code == 0, err
+    for seq in (1, 2, 4):  # old and new, each under the Merkle root of all five
+        out = prove_record(pg_url, seq, tmp_path, "--anchors", str(anchors))
+        assert f"record {seq} is in the ledger unaltered" in out
+        assert "included under the Merkle root anchored at seq 5" in out
 
 
 def test_anchor_and_prove(db: str, tmp_path: Path) -> None:

@@ -132,3 +132,41 @@ def test_the_canonical_form_is_the_documented_json_dumps(
         content |= {"decision_id": d.decision_id, "refused_services": services, "source": source}
     expected = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     assert canonical_record(seq, 1_767_225_600_000_000, d, fmt) == expected.encode()
+
+
+# A record with escapes, non-ASCII text and every optional field, sealed by
+# samtycke when format 2 shipped: its bytes and hash must never change, however
+# the encoder is written (format 1 pinned alike, for samtycke 0.1's rows).
+_PINNED = Decision(
+    record_id="0123456789abcdef0123456789abcdef", consent_id="fedcba9876543210fedcba9876543210",
+    site="shop", revision=3, fingerprint="ab" * 32, language="sv", method="custom",
+    choices={"necessary": True, "analytics": False, "marketing": True},
+    url='https://exempel.se/köp?q="å"', ip="203.0.113.0", user_agent="Mozilla/5.0 \u2603",
+    decision_id="1" * 32, refused_services=("hotjar", "ga"), source="settings",
+)  # fmt: skip
+_PINNED_HASH = {
+    1: "af3f6d6a6ff771e5f56d383d713e84beaa04f84f779d6fad66ab8b7d5a012dcb",
+    2: "de15eb4369a2731355fa742d74de5226d08016e38d56cb9898c0c865f7405f35",
+}
+
+
+def test_a_known_record_keeps_its_bytes_and_hash() -> None:
+    from samtycke.ledger.records import Record
+    from samtycke.ledger.rows import decode_record, record_values
+
+    us, prev = 1_767_225_600_123_456, "cd" * 32
+    raw = canonical_record(42, us, _PINNED)
+    assert raw.startswith(b'{"choices":{"analytics":false,"marketing":true,"necessary":true},')
+    assert b'"url":"https://exempel.se/k\\u00f6p?q=\\"\\u00e5\\""' in raw
+    assert seal(42, us, prev, _PINNED).hash == _PINNED_HASH[2]
+    for fmt, digest in _PINNED_HASH.items():
+        assert link_hash(prev, canonical_record(42, us, _PINNED, fmt)) == digest
+        stored = Record(42, us, prev, digest, _PINNED, fmt)
+        if fmt == 1:  # format 1 rows hold no decision id, refused services or source
+            bare = dataclasses.replace(
+                _PINNED, decision_id=None, refused_services=(), source="banner"
+            )
+            stored = Record(42, us, prev, digest, bare, fmt)
+        read = decode_record(record_values(stored))
+        assert read.canonical() == canonical_record(42, us, stored.decision, fmt)
+        assert link_hash(prev, read.canonical()) == digest

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from samtycke.ledger import BrokenChain, Ledger, verify_chain
 from samtycke.ledger.anchors import check_anchors, load_anchors, write_anchor
+from samtycke.ledger.chain import PAGE
 from samtycke.ledger.signing import SigningKey
 from tests.ledger import tampering as t
 from tests.ledger.conftest import decision, open_ledger
@@ -83,13 +84,15 @@ def apply(led: Ledger, kind: str, n: int, at: int, sqlite: bool) -> int | None:
     return ops[kind]()
 
 
-def check(led: Ledger, anchors: Path | None) -> None:
+def check(led: Ledger, anchors: Path | None, page: int = PAGE) -> None:
     """verify (with the anchors when given); raises BrokenChain."""
     signed = load_anchors(anchors) if anchors else []
-    verify_chain(led, also=lambda view, v: check_anchors(view, v, signed))
+    verify_chain(led, also=lambda view, v: check_anchors(view, v, signed), page=page)
 
 
-def run_case(led: Ledger, case: tuple[str, int, int], tmp: Path, sqlite: bool) -> None:
+def run_case(
+    led: Ledger, case: tuple[str, int, int], tmp: Path, sqlite: bool, page: int = PAGE
+) -> None:
     kind, n, at = case
     for statement in WIPE:
         t.sql(led, statement)
@@ -101,17 +104,17 @@ def run_case(led: Ledger, case: tuple[str, int, int], tmp: Path, sqlite: bool) -
         if kind == "restore-backup" and i + 1 == at:
             write_anchor(led, folder, key)  # the backup's head was anchored once
     write_anchor(led, folder, key)
-    check(led, folder)  # clean before: no false alarm
+    check(led, folder, page)  # clean before: no false alarm
     expected = apply(led, kind, n, at, sqlite)
     if not needs_anchors:
         with pytest.raises(BrokenChain) as plain:
-            verify_chain(led)
+            verify_chain(led, page=page)
         assert words in str(plain.value), (kind, str(plain.value))
         if expected is not None and kind not in ("forge-purge", "legacy-checkpoint"):
             assert plain.value.seq == expected, (kind, str(plain.value))
         return
     with pytest.raises(BrokenChain) as anchored:
-        check(led, folder)
+        check(led, folder, page)
     assert words in str(anchored.value), (kind, str(anchored.value))
 
 
@@ -155,5 +158,15 @@ def test_each_class_once_on_sqlite(kind: str, tmp_path: Path) -> None:
     led = open_ledger(f"sqlite:///{tmp_path / 'l.db'}")
     try:
         run_case(led, (kind, 6, 3), tmp_path, sqlite=True)
+    finally:
+        led.close()
+
+
+@pytest.mark.parametrize("kind", sorted(CLASSES))
+def test_each_class_once_with_pages_hashed_in_the_helper_process(kind: str, tmp_path: Path) -> None:
+    """Two-record pages: from the second page on the helper process hashes rows."""
+    led = open_ledger(f"sqlite:///{tmp_path / 'l.db'}")
+    try:
+        run_case(led, (kind, 9, 5), tmp_path, sqlite=True, page=2)
     finally:
         led.close()

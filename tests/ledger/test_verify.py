@@ -99,6 +99,9 @@ def test_times_running_backwards_are_named(ledger: Ledger) -> None:
         ("source", "NULL", "source holds None"),
         ("refused_services", "'[1]'", "list of service ids"),
         ("consent_id", "'" + "A" * 32 + "'", "32 hex digits"),
+        ("decision_id", "'" + "g" * 32 + "'", "decision_id holds"),
+        ("fingerprint", "'" + "a" * 63 + "'", "64 hex digits"),
+        ("recorded_us", "253402300800000000", "a time in the years 1 to 9999"),  # year 10000
     ],
 )
 def test_type_confused_values_are_named(

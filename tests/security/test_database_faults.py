@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import errno
 import secrets
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from samtycke.ledger import Ledger, verify_chain
 from samtycke.server import ServerConfig
 from samtycke.server.config import with_database_timeouts
 from tests.security.blackhole import Blackhole
@@ -86,3 +90,57 @@ def test_postgres_sessions_get_statement_and_idle_transaction_limits() -> None:
     own = "postgresql://u@db/samtycke?options=-c%20statement_timeout%3D100"
     assert with_database_timeouts(own) == own
     assert with_database_timeouts("sqlite:///x.db") == "sqlite:///x.db"
+
+
+@contextlib.contextmanager
+def small_disk(folder: Path, size: str) -> Iterator[Path]:
+    """A tmpfs of ``size`` mounted on ``folder`` (skips when mounting is not permitted)."""
+    folder.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(
+            f"cannot mount a tmpfs for the full-disk test (needs root): {done.stderr.strip()}"
+        )
+    try:
+        yield folder
+    finally:
+        if subprocess.run(["umount", str(folder)], check=False).returncode != 0:
+            subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def fill(path: Path) -> None:
+    """Write ``path`` until its filesystem has not one more byte."""
+    with path.open("wb", buffering=0) as out:
+        for chunk in (1 << 20, 4096, 1):
+            try:
+                while True:
+                    out.write(b"\0" * chunk)
+            except OSError as exc:
+                assert exc.errno == errno.ENOSPC, exc
+
+
+def test_a_full_disk_is_503_never_500_and_both_recover(shop: Path, tmp_path: Path) -> None:
+    with small_disk(tmp_path / "disk", "96m") as disk:
+        url = f"sqlite:///{disk / 'ledger.db'}"
+        with GuardedServer(ServerConfig(declaration=shop, db=url, rate=0, burst=0)) as live:
+            body = consent_body(live)
+            assert httpx.get(live.url + "/healthz").status_code == 200
+            assert httpx.post(live.url + "/v1/consents", json=body).status_code == 201
+            fill(disk / "filler")
+            health = httpx.get(live.url + "/healthz", timeout=BOUND)
+            assert health.status_code == 503 and "full" in health.json()["error"], health.text
+            for _ in range(3):  # each refused whole, the writer's retries included
+                post = httpx.post(live.url + "/v1/consents", json=body, timeout=BOUND)
+                assert post.status_code == 503, post.text
+            assert httpx.get(live.url + "/healthz", timeout=BOUND).status_code == 503
+            (disk / "filler").unlink()
+            assert httpx.get(live.url + "/healthz", timeout=BOUND).status_code == 200
+            post = httpx.post(live.url + "/v1/consents", json=body, timeout=BOUND)
+            assert post.status_code == 201, post.text
+        with Ledger(url) as led:  # nothing half-written: two records, one clean chain
+            assert verify_chain(led).records == 2

@@ -20,6 +20,7 @@ site and revision its columns say; snapshots no record refers to are listed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Callable
@@ -27,14 +28,19 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from samtycke.errors import ChainError
+from samtycke.ledger.checker import checked_rows
 from samtycke.ledger.purge_entry import PurgeEntry, decode_purge
 from samtycke.ledger.records import GENESIS_HASH, Record, link_hash
-from samtycke.ledger.rows import MalformedRow
+from samtycke.ledger.rows import RECORD_COLUMNS, MalformedRow, decode_record, stored_canonical
 from samtycke.ledger.store import Ledger, now_us
 from samtycke.ledger.view import ChainHead, View
 
 DAY_US = 86_400 * 1_000_000
 FUTURE_SLACK_US = 300 * 1_000_000  # clock skew tolerated between a replica and the verifier
+PAGE = 20_000  # records read at a time
+_SEQ, _RECORDED_US, _FINGERPRINT, _PREV_HASH, _HASH = (
+    RECORD_COLUMNS.index(c) for c in ("seq", "recorded_us", "fingerprint", "prev_hash", "hash")
+)
 
 
 class BrokenChain(ChainError):
@@ -75,14 +81,17 @@ def verify_chain(
     *,
     at_us: int | None = None,
     also: Callable[[View, Verified], None] | None = None,
+    page: int = PAGE,
 ) -> Verified:
     """Verify the whole ledger in one snapshot; raises BrokenChain naming the first bad entry.
 
-    ``also`` runs further checks (anchors) inside the same snapshot.
+    ``also`` runs further checks (anchors) inside the same snapshot; records
+    are read ``page`` rows at a time (from the second page on, a helper
+    process hashes some of them: see ``checker.py``).
     """
     with ledger.reading() as view:
         try:
-            result = verify_view(view, now_us() if at_us is None else at_us)
+            result = verify_view(view, now_us() if at_us is None else at_us, page)
             if also is not None:
                 also(view, result)
         except MalformedRow as exc:
@@ -90,7 +99,7 @@ def verify_chain(
         return result
 
 
-def verify_view(view: View, now: int) -> Verified:
+def verify_view(view: View, now: int, page: int = PAGE) -> Verified:
     """The checks of :func:`verify_chain` over an open view."""
     head = view.head()
     for seq in view.legacy_checkpoints():
@@ -107,34 +116,56 @@ def verify_view(view: View, now: int) -> Verified:
     _outside(view, start, purges)
     snapshots = _snapshots(view)
     expected, count, first = start + 1, 0, None
-    entries = view.records(start)
-    rec = next(entries, None)
-    while rec is not None or expected in purges:
-        entry = purges.get(expected)
-        if entry is not None:
-            if rec is not None and rec.seq == expected:
-                raise BrokenChain(f"seq {expected} is used by a record and a purge entry", expected)
-            _check_purge(entry, prev, prev_us, now)
-            prev, prev_us, expected = entry.hash, entry.recorded_us, expected + 1
-            continue
-        assert rec is not None
-        if rec.seq > head.seq and rec.seq == expected:
-            raise BrokenChain(
-                f"{_name(rec)} lies beyond the chain head (seq {head.seq}): "
-                "inserted outside the chain",
-                rec.seq,
-                rec.decision.record_id,
-            )
-        _check_record(rec, expected, prev, prev_us, now, snapshots.keys())
-        if latest is not None and count == 0 and rec.recorded_us < latest.cutoff_us:
-            raise BrokenChain(
-                f"{_name(rec)} is older than the purge cutoff {latest.cutoff_us} µs but was "
-                "kept: the purge did not cut at whole days",
-                rec.seq,
-            )
-        first = rec.seq if first is None else first
-        prev, prev_us, expected, count = rec.hash, rec.recorded_us, rec.seq + 1, count + 1
-        rec = next(entries, None)
+    fingerprints, latest_us = snapshots.keys(), now + FUTURE_SLACK_US
+    # closed on leaving, also by an exception: that stops the helper process
+    with contextlib.closing(checked_rows(view.record_pages(start, page))) as rows:
+        row, hashed = next(rows, (None, False))
+        while row is not None or expected in purges:
+            entry = purges.get(expected)
+            if entry is not None:
+                if row is not None and row[_SEQ] == expected:
+                    raise BrokenChain(
+                        f"seq {expected} is used by a record and a purge entry", expected
+                    )
+                _check_purge(entry, prev, prev_us, now)
+                prev, prev_us, expected = entry.hash, entry.recorded_us, expected + 1
+                continue
+            assert row is not None
+            # The common case in one expression, with no record built: every check of
+            # _check_record passes (prev is a hash verified before, so it is hex). A
+            # row not yet found to hash right is read first, as decode_record reads
+            # it: a malformed row is named before anything else.
+            stored = None if hashed else stored_canonical(row)
+            us = row[_RECORDED_US]
+            if (
+                count
+                and row[_SEQ] == expected <= head.seq
+                and row[_PREV_HASH] == prev
+                and prev_us <= us <= latest_us
+                and row[_FINGERPRINT] in fingerprints
+                and (stored is None or link_hash(prev, stored) == row[_HASH])
+            ):
+                prev, prev_us, expected, count = row[_HASH], us, expected + 1, count + 1
+                row, hashed = next(rows, (None, False))
+                continue
+            rec = decode_record(row)
+            if rec.seq > head.seq and rec.seq == expected:
+                raise BrokenChain(
+                    f"{_name(rec)} lies beyond the chain head (seq {head.seq}): "
+                    "inserted outside the chain",
+                    rec.seq,
+                    rec.decision.record_id,
+                )
+            _check_record(rec, expected, prev, prev_us, now, fingerprints)
+            if latest is not None and count == 0 and rec.recorded_us < latest.cutoff_us:
+                raise BrokenChain(
+                    f"{_name(rec)} is older than the purge cutoff {latest.cutoff_us} µs but was "
+                    "kept: the purge did not cut at whole days",
+                    rec.seq,
+                )
+            first = rec.seq if first is None else first
+            prev, prev_us, expected, count = rec.hash, rec.recorded_us, rec.seq + 1, count + 1
+            row, hashed = next(rows, (None, False))
     last = expected - 1
     if head.seq > last:
         raise BrokenChain(

@@ -98,61 +98,95 @@ class Record:
         return canonical_record(self.seq, self.recorded_us, self.decision, self.format)
 
 
-@functools.lru_cache(maxsize=4096)  # a batch shares one time; strftime is slow
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+@functools.lru_cache(maxsize=4096)  # records of one minute share it; strftime is slow
+def _minute(minutes: int) -> str:
+    return (_EPOCH + dt.timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:")
+
+
 def format_us(us: int) -> str:
-    """Microseconds since 1970 (UTC) as ``YYYY-MM-DDTHH:MM:SS.ffffffZ``."""
-    stamp = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=us)
-    return stamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Microseconds since 1970 (UTC) as ``YYYY-MM-DDTHH:MM:SS.ffffffZ``.
+
+    Raises OverflowError for a time outside the years 1 to 9999.
+    """
+    minutes, rest = divmod(us, 60_000_000)
+    seconds, micros = divmod(rest, 1_000_000)
+    return f"{_minute(minutes)}{seconds:02d}.{micros:06d}Z"
 
 
-def _s(value: str | None) -> str:
-    # Exactly what json.dumps(..., ensure_ascii=True) writes for a string or None.
+# The keys of the hashed object, sorted as json.dumps(sort_keys=True) writes them;
+# format 1 lacks the last three of these.
+_KEYS = sorted(
+    ("choices", "consent_id", "fingerprint", "format", "ip", "language", "method", "record_id",
+     "recorded_at", "revision", "seq", "site", "url", "user_agent",
+     "decision_id", "refused_services", "source")
+)  # fmt: skip
+_FORMAT_2_KEYS = ("decision_id", "refused_services", "source")
+# One %-template per format: the format number is fixed text, every other key a %s slot.
+_TEMPLATE = {
+    fmt: "{"
+    + ",".join(
+        f'"{k}":{fmt}' if k == "format" else f'"{k}":%s'
+        for k in _KEYS
+        if fmt >= 2 or k not in _FORMAT_2_KEYS
+    )
+    + "}"
+    for fmt in FORMATS
+}
+
+
+def json_string(value: str | None) -> str:
+    """Exactly what json.dumps(..., ensure_ascii=True) writes for a string or None."""
     return "null" if value is None else _ascii_string(value)
 
 
+def canonical_values(
+    fmt: int, seq: int, recorded_us: int, record_id: str, consent_id: str, site: str,
+    revision: int, fingerprint: str, language: str, method: str, choices_text: str,
+    url: str | None, ip: str | None, user_agent: str | None, decision_id: str | None,
+    services_text: str | None, source: str | None,
+) -> bytes:  # fmt: skip
+    """The hashed bytes of these values; ``choices_text`` and ``services_text`` are JSON.
+
+    The one place the canonical object is written, through one template
+    because verify builds millions: :func:`canonical_record` fills it from a
+    decision, the strict row reader from the stored values as they are.
+    Raises OverflowError for a time outside the years 1 to 9999.
+    """
+    e, s = _ascii_string, json_string  # e for the values that are never None
+    stamp = f'"{format_us(recorded_us)}"'  # digits and punctuation only
+    if fmt < 2:
+        values: tuple[str | None, ...] = (
+            choices_text, e(consent_id), e(fingerprint), s(ip), e(language), e(method),
+            e(record_id), stamp, str(revision), str(seq), e(site), s(url), s(user_agent),
+        )  # fmt: skip
+    else:
+        values = (
+            choices_text, e(consent_id), s(decision_id), e(fingerprint), s(ip), e(language),
+            e(method), e(record_id), stamp, services_text, str(revision), str(seq), e(site),
+            s(source), s(url), s(user_agent),
+        )  # fmt: skip
+    return (_TEMPLATE[fmt] % values).encode()
+
+
 def canonical_record(
-    seq: int,
-    recorded_us: int,
-    decision: Decision,
-    fmt: int = RECORD_FORMAT,
-    *,
-    choices_text: str | None = None,
-    services_text: str | None = None,
+    seq: int, recorded_us: int, decision: Decision, fmt: int = RECORD_FORMAT
 ) -> bytes:
     """The bytes hashed for a record: sorted-key JSON of every proof field.
 
     The same bytes as ``json.dumps(content, sort_keys=True, separators=(",",
-    ":"), ensure_ascii=True)`` of the field object (docs/ledger.md), written
-    out key by key because verify builds millions of them. Values go in as
-    they are: a choice stored as the string ``"false"`` hashes differently
-    from ``false``, so a type-confused row cannot verify. ``choices_text`` and
-    ``services_text`` are the stored JSON texts, used as they are when given
-    (the reader has checked they are the compact form of those values).
+    ":"), ensure_ascii=True)`` of the field object (docs/ledger.md). Values go
+    in as they are: a choice stored as the string ``"false"`` hashes
+    differently from ``false``, so a type-confused row cannot verify.
     """
     d = decision
-    choices = compact_json(dict(d.choices)) if choices_text is None else choices_text
-    parts = ['{"choices":', choices, ',"consent_id":', _s(d.consent_id)]
-    if fmt >= 2:
-        parts += [',"decision_id":', _s(d.decision_id)]
-    parts += [
-        ',"fingerprint":', _s(d.fingerprint),
-        ',"format":', str(fmt),
-        ',"ip":', _s(d.ip),
-        ',"language":', _s(d.language),
-        ',"method":', _s(d.method),
-        ',"record_id":', _s(d.record_id),
-        ',"recorded_at":"', format_us(recorded_us), '"',  # digits and punctuation only
-    ]  # fmt: skip
-    if fmt >= 2:
-        services = (
-            compact_json(list(d.refused_services)) if services_text is None else services_text
-        )
-        parts += [',"refused_services":', services]
-    parts += [',"revision":', str(d.revision), ',"seq":', str(seq), ',"site":', _s(d.site)]
-    if fmt >= 2:
-        parts += [',"source":', _s(d.source)]
-    parts += [',"url":', _s(d.url), ',"user_agent":', _s(d.user_agent), "}"]
-    return "".join(parts).encode()
+    return canonical_values(
+        fmt, seq, recorded_us, d.record_id, d.consent_id, d.site, d.revision, d.fingerprint,
+        d.language, d.method, compact_json(dict(d.choices)), d.url, d.ip, d.user_agent,
+        d.decision_id, compact_json(list(d.refused_services)), d.source,
+    )  # fmt: skip
 
 
 def link_hash(prev_hash: str, canonical: bytes) -> str:

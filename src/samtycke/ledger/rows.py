@@ -15,7 +15,13 @@ from typing import Any
 from samtycke import ids
 from samtycke.errors import ChainError
 from samtycke.ledger import schema
-from samtycke.ledger.records import FORMATS, Decision, Record, canonical_record, compact_json
+from samtycke.ledger.records import (
+    FORMATS,
+    Decision,
+    Record,
+    canonical_values,
+    compact_json,
+)
 
 RECORD_COLUMNS = tuple(c.name for c in schema.records.columns)
 _COL = {name: i for i, name in enumerate(RECORD_COLUMNS)}
@@ -138,13 +144,20 @@ def _name_problem(row: Sequence[Any]) -> MalformedRow | None:
     return None
 
 
-def _well_typed(row: Sequence[Any]) -> bool:
-    # One expression for the common case; _name_problem explains any failure.
+def stored_canonical(row: Sequence[Any]) -> bytes:
+    """The canonical bytes of exactly a row's stored values, or MalformedRow naming a wrong one.
+
+    The strict reader's one pass over a ``consent_records`` row (in
+    ``RECORD_COLUMNS`` order): every type is checked in one expression for
+    the common case (``_name_problem`` explains a failure), and the stored JSON
+    texts go into the hashed bytes as they are. Verify calls it for each of
+    millions of rows without building a record.
+    """
     (seq, record_id, consent_id, site, recorded_us, revision, fingerprint, language, method,
-     _choices_text, url, ip, user_agent, prev_hash, digest, fmt, decision_id, refused,
+     choices_text, url, ip, user_agent, prev_hash, digest, fmt, decision_id, refused,
      source) = row  # fmt: skip
     str_ = str
-    return (
+    if not (
         type(seq) is int
         and type(recorded_us) is int
         and type(revision) is int
@@ -156,18 +169,27 @@ def _well_typed(row: Sequence[Any]) -> bool:
         and (url is None or type(url) is str_)
         and (ip is None or type(ip) is str_)
         and (user_agent is None or type(user_agent) is str_)
-        and ids.is_hex32(record_id)
-        and ids.is_hex32(consent_id)
-        and ids.is_hex64(fingerprint)
+        and ids.are_record_ids(record_id, consent_id, fingerprint, decision_id)
         and (
-            (
-                fmt == 2
-                and type(source) is str_
-                and (decision_id is None or ids.is_hex32(decision_id))
-            )
+            (fmt == 2 and type(source) is str_)
             or (fmt == 1 and decision_id is None and refused is None and source is None)
         )
-    )
+    ):
+        problem = _name_problem(row)
+        raise problem if problem is not None else MalformedRow(f"record {seq!r}: malformed")
+    if type(choices_text) is not str_ or choices_text not in _CHOICES:
+        _choices(f"record {seq}", choices_text, seq)
+    if fmt == 2 and (type(refused) is not str_ or refused not in _SERVICES):
+        _services(f"record {seq}", refused, seq)
+    try:
+        return canonical_values(
+            fmt, seq, recorded_us, record_id, consent_id, site, revision, fingerprint,
+            language, method, choices_text, url, ip, user_agent, decision_id, refused, source,
+        )  # fmt: skip
+    except OverflowError:
+        raise _bad(
+            f"record {seq}", "recorded_us", recorded_us, "a time in the years 1 to 9999", seq
+        ) from None
 
 
 def decode_record(row: Sequence[Any]) -> Record:
@@ -176,28 +198,22 @@ def decode_record(row: Sequence[Any]) -> Record:
     The record carries the canonical bytes of exactly the stored values
     (``Record.stored``), which is what verify hashes.
     """
-    if not _well_typed(row):
-        problem = _name_problem(row)
-        raise problem if problem is not None else MalformedRow(f"record {row[0]!r}: malformed")
+    stored = stored_canonical(row)
     (seq, record_id, consent_id, site, recorded_us, revision, fingerprint, language, method,
      choices_text, url, ip, user_agent, prev_hash, digest, fmt, decision_id, refused,
      source) = row  # fmt: skip
-    where = f"record {seq}"
-    choices = _choices(where, choices_text, seq)
+    choices = _choices(f"record {seq}", choices_text, seq)  # found well-formed above: cached
     if fmt == 1:
         services: tuple[str, ...] = ()
         source = "banner"
     else:
-        services = _services(where, refused, seq)
+        services = _services(f"record {seq}", refused, seq)
     decision = Decision(
         record_id=record_id, consent_id=consent_id, site=site, revision=revision,
         fingerprint=fingerprint, language=language, method=method, choices=choices, url=url,
         ip=ip, user_agent=user_agent, decision_id=decision_id, refused_services=services,
         source=source,
     )  # fmt: skip
-    stored = canonical_record(
-        seq, recorded_us, decision, fmt, choices_text=choices_text, services_text=refused
-    )
     return Record(seq, recorded_us, prev_hash, digest, decision, fmt, stored)
 
 

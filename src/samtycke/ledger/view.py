@@ -102,17 +102,25 @@ class View:
         finally:
             cur.close()
 
-    def records(self, after_seq: int = 0, batch: int = 5000) -> Iterator[Record]:
-        """Records with seq > ``after_seq`` in chain order, decoded strictly, in pages."""
+    def record_pages(
+        self, after_seq: int = 0, batch: int = 20_000
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """Raw ``consent_records`` rows with seq > ``after_seq`` in chain order, a page at a time."""
         last = after_seq
         sql = f"{_SELECT} WHERE seq > ? ORDER BY seq LIMIT {int(batch)}"
         while True:
             rows = self._raw_rows(sql, (last,))
-            for row in rows:
-                yield decode_record(row)
+            if rows:
+                yield rows
             if len(rows) < batch:
                 return
             last = rows[-1][0]
+
+    def records(self, after_seq: int = 0, batch: int = 5000) -> Iterator[Record]:
+        """Records with seq > ``after_seq`` in chain order, decoded strictly, in pages."""
+        for page in self.record_pages(after_seq, batch):
+            for row in page:
+                yield decode_record(row)
 
     def records_where(self, condition: str, params: tuple[Any, ...] = ()) -> list[Record]:
         """Records matching a driver-level SQL condition, in chain order."""
