@@ -132,3 +132,22 @@ def test_a_helper_running_other_code_is_not_believed(
         t.alter(led, 9, "url", "'https://forged.example/'")
         with pytest.raises(BrokenChain, match=r"record 9 .*altered"):
             verify_chain(led, page=2)
+
+
+def test_a_helper_that_stops_answering_is_given_up_and_its_pages_checked_here(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from samtycke.ledger import BrokenChain, checker, verify_chain
+
+    # A "Python" that starts, reads nothing and never answers: alive but silent.
+    silent = tmp_path / "silent-python"
+    silent.write_text("#!/bin/sh\nexec sleep 600\n")
+    silent.chmod(0o755)
+    monkeypatch.setattr(checker.sys, "executable", str(silent))
+    monkeypatch.setattr(checker, "HELPER_PATIENCE", 0.2)
+    with open_ledger(sqlite_url) as led:
+        led.append([decision(i) for i in range(12)])
+        assert verify_chain(led, page=2).records == 12
+        t.alter(led, 9, "url", "'https://forged.example/'")
+        with pytest.raises(BrokenChain, match=r"record 9 .*altered"):
+            verify_chain(led, page=2)

@@ -35,6 +35,9 @@ _PREV_HASH, _HASH = RECORD_COLUMNS.index("prev_hash"), RECORD_COLUMNS.index("has
 IN_FLIGHT = 2  # pages queued at the helper: one being hashed, one waiting
 _HERE = os.path.realpath(__file__)  # the helper must run this very file
 _AHEAD = 8  # pages the main process checks past an unanswered one before it waits
+# How long an answer may take before the helper is given up on and its pages are
+# checked here; a page takes well under a second, so only a stuck helper waits it out.
+HELPER_PATIENCE = 60.0
 
 
 def vouched(rows: Sequence[Row]) -> int:
@@ -147,6 +150,9 @@ class _Helper:
         self.busy -= 1
         if self._proc is None or self._proc.stdout is None:
             return 0
+        if not select.select([self._proc.stdout], [], [], HELPER_PATIENCE)[0]:
+            self.close(patience=0)  # alive but silent: stop it, check its pages here
+            return 0
         if self._same_code is None:
             size = _read(self._proc.stdout, 8)
             path = _read(self._proc.stdout, int.from_bytes(size, "little")) if size else None
@@ -157,8 +163,8 @@ class _Helper:
             return 0
         return int.from_bytes(answer, "little")
 
-    def close(self) -> None:
-        """Stop the helper, waiting briefly, then for certain."""
+    def close(self, patience: float = 5) -> None:
+        """Stop the helper, waiting ``patience`` seconds for it to end, then for certain."""
         proc, self._proc = self._proc, None
         if proc is None:
             return
@@ -166,7 +172,7 @@ class _Helper:
             if proc.stdin is not None:
                 proc.stdin.close()
         try:
-            proc.wait(timeout=5)
+            proc.wait(timeout=patience)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
