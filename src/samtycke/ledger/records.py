@@ -58,7 +58,8 @@ class Record:
     hash: str
     decision: Decision
     format: int = RECORD_FORMAT
-    # The canonical bytes of the values as stored, when read from the database.
+    # The canonical bytes of the values: as stored when read from the database,
+    # as hashed when sealed (so a receipt does not build them a second time).
     stored: bytes | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -196,8 +197,10 @@ def link_hash(prev_hash: str, canonical: bytes) -> str:
 
 def seal(seq: int, recorded_us: int, prev_hash: str, decision: Decision) -> Record:
     """Place ``decision`` at ``seq`` after a record whose hash is ``prev_hash``."""
-    digest = link_hash(prev_hash, canonical_record(seq, recorded_us, decision))
-    return Record(seq, recorded_us, prev_hash, digest, decision)
+    content = canonical_record(seq, recorded_us, decision)
+    return Record(
+        seq, recorded_us, prev_hash, link_hash(prev_hash, content), decision, stored=content
+    )
 
 
 def compact_json(value: object) -> str:
