@@ -57,7 +57,8 @@ async def run_phase(
             state = await decision.state()
             outcome.banner = decision.banner
             visitor = replace(visitor, state=state)
-        pool = ContextPool(visitor, max(2, visitor.options.concurrency // 2))
+        # Each phase's share of the open pages (the decision page comes on top).
+        pool = ContextPool(visitor, max(2, visitor.options.concurrency // frontier.consumers))
         try:
             tasks: list[asyncio.Task[tuple[Page, PageVisit]]] = []
             while (page := await frontier.take(consumer)) is not None:

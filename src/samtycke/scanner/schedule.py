@@ -48,6 +48,7 @@ class SharedFrontier:
             max_depth,
             robots,
         )
+        self.consumers = consumers
         self.pages: list[Page] = [Page(0, start, 0)]
         self.skipped: list[str] = []
         self._seen = {start}
