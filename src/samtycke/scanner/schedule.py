@@ -72,6 +72,12 @@ class SharedFrontier:
             self._owed.add((consumer, page.index))
             return page
 
+    async def grown(self, known: int) -> None:
+        """Wait until more than ``known`` pages have been found."""
+        async with self._changed:
+            while len(self.pages) <= known:
+                await self._changed.wait()
+
     async def links(self, consumer: int, page: Page, hrefs: list[str], base: str) -> None:
         """Queue the same-site page links found on ``page`` (empty when it failed)."""
         async with self._changed:
