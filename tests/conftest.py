@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import pytest
@@ -85,20 +87,47 @@ def pg_url() -> Iterator[str]:
 BROWSER_FIXTURES = frozenset({"browser", "page", "result", "site"})
 # Entry points that launch Chromium themselves; a test module importing one runs it.
 BROWSER_ENTRY_POINTS = frozenset({"scan", "launch_browser", "serve_pages"})
+# Subcommands of the samtycke CLI that launch Chromium; a test passing one runs it.
+BROWSER_COMMANDS = frozenset({"scan"})
+
+
+def _strings_reached(func: Any, names: dict[str, Any]) -> set[str]:
+    """The string constants of ``func``, its nested code and the module functions it calls."""
+    home = getattr(func, "__module__", None)
+    todo = [getattr(func, "__code__", None)]
+    seen: set[CodeType] = set()
+    found: set[str] = set()
+    while todo:
+        code = todo.pop()
+        if not isinstance(code, CodeType) or code in seen:
+            continue
+        seen.add(code)
+        found.update(c for c in code.co_consts if isinstance(c, str))
+        todo += [c for c in code.co_consts if isinstance(c, CodeType)]
+        for name in code.co_names:
+            target = names.get(name)
+            if inspect.isfunction(target) and target.__module__ == home:
+                todo.append(target.__code__)
+    return found
 
 
 def needs_browser(item: pytest.Item) -> bool:
-    """Whether ``item`` runs a real Chromium (by place, fixture or what its module imports)."""
+    """Whether ``item`` runs a real Chromium (by place, fixture, import or CLI command)."""
     if "e2e" in Path(str(item.path)).relative_to(ROOT / "tests").parts:
         return True
     if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
         return True
     module = getattr(item, "module", None)
     names = vars(module) if module is not None else {}
-    return any(
+    if any(
         getattr(names.get(n), "__module__", "").startswith(("samtycke.scanner", "tests.scanner"))
         for n in BROWSER_ENTRY_POINTS
-    )
+    ):
+        return True
+    # The CLI group (``samtycke.cli.main``) runs the scanner when told ``scan``.
+    if not any(getattr(v, "__module__", None) == "samtycke.cli" for v in names.values()):
+        return False
+    return bool(BROWSER_COMMANDS & _strings_reached(getattr(item, "obj", None), names))
 
 
 def needs_postgres(item: pytest.Item) -> bool:
@@ -107,6 +136,28 @@ def needs_postgres(item: pytest.Item) -> bool:
         return True
     callspec = getattr(item, "callspec", None)
     return callspec is not None and "postgres" in callspec.params.values()
+
+
+@pytest.fixture(autouse=True)
+def _chromium_only_in_e2e(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that launches Chromium without the ``e2e`` marker fails, saying so.
+
+    ``scripts/test --fast`` must stay browser-free; a test the rules above
+    miss is caught here, the first time it runs, rather than slowing it down.
+    """
+    if request.node.get_closest_marker("e2e") is not None:
+        return
+    import playwright.async_api
+    import playwright.sync_api
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        pytest.fail(
+            f"{request.node.nodeid} launches Chromium but is not marked e2e; "
+            "teach needs_browser() in tests/conftest.py what it uses"
+        )
+
+    for api in (playwright.async_api, playwright.sync_api):
+        monkeypatch.setattr(api.BrowserType, "launch", refuse)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -157,6 +157,50 @@ def test_bad_storage_state_is_one_clear_error(tmp_path: Path, text: str, message
         scan("http://127.0.0.1:9/", options=ScanOptions(storage_state=path))
 
 
+# --- an answer kept in local storage ----------------------------------------------------
+
+LS_BANNER = """<div id="cmp"><button data-samtycke-action="accept-all">OK</button>
+<button data-samtycke-action="reject-all">No</button></div>
+<script>
+  const choice = localStorage.getItem("cmp_choice");
+  if (choice !== null) document.getElementById("cmp").remove();
+  // Only a page loaded with the stored answer sets it; the click itself does not.
+  if (choice === "yes") document.cookie = "ls_ok=1; path=/";
+  for (const [action, value] of [["accept-all", "yes"], ["reject-all", "no"]]) {
+    document.querySelector(`[data-samtycke-action="${action}"]`).onclick = () => {
+      localStorage.setItem("cmp_choice", value);
+      document.getElementById("cmp").remove();
+    };
+  }
+</script>"""
+
+
+def _ls_route(path: str, headers: Message) -> Answer:
+    if path == "/":
+        body = " ".join(f'<a href="/{p}">{p}</a>' for p in "abc")
+    elif path in ("/a", "/b", "/c"):
+        body = "<p>Content.</p>"
+    else:
+        return not_found()
+    return 200, html(path, body + LS_BANNER), [], {}
+
+
+def test_answer_kept_in_local_storage_reaches_every_page() -> None:
+    # The phase's contexts open while the banner is being answered; each must
+    # still load its page with the answer's local storage in place.
+    with serve_app(_ls_route) as port:
+        result = scan(f"http://127.0.0.1:{port}/", options=ScanOptions(settle=1))
+    ok = next(c for c in result.cookies if c.name == "ls_ok")
+    assert ok.phases == [A]
+    assert sorted(_path(p) for p in ok.pages) == ["/", "/a", "/b", "/c"]
+    assert [(p.phase, p.banner) for p in result.phases] == [
+        (B, None),
+        (R, "samtycke"),
+        (A, "samtycke"),
+    ]
+    assert {s.key: s.phases for s in result.storage} == {"cmp_choice": [R, A]}
+
+
 # --- a multi-label public suffix -------------------------------------------------------------
 
 

@@ -68,6 +68,8 @@ class Decision:
                     # loaded one may take seconds to draw a banner that is there.
                     return driver.busy or loop.time() < deadline or driver.looks < _MIN_LOOKS
 
+                # A first look at once: every page of the phase waits for this answer.
+                await hold()
                 await settle_and_collect(self.visitor, page, collector, visit, hold)
         finally:
             self._finished.set()
@@ -102,7 +104,6 @@ class Decision:
         last: list[tuple[str, str, str, str]] = []
         since = loop.time()
         while loop.time() < give_up:
-            await asyncio.sleep(_POLL)
             jar = sorted(
                 (c["name"], c["domain"], c["path"], c["value"])
                 for c in await self._context.cookies()
@@ -111,3 +112,4 @@ class Decision:
                 last, since = jar, loop.time()
             elif loop.time() - since >= quiet:
                 return
+            await asyncio.sleep(_POLL)

@@ -8,8 +8,14 @@ from pathlib import Path
 
 
 def default_concurrency() -> int:
-    """Pages open at once: most of a page's time is waiting, so a few per core."""
-    return max(4, min(16, 6 * (os.cpu_count() or 1)))
+    """Pages open at once: most of a page's time is waiting, so ten per core.
+
+    An open page costs memory (a renderer, some 60 MB), not CPU; what it costs
+    to load is bounded apart (:func:`default_loads`). Ten per core lets the
+    three phases of a small site wait out a late cookie side by side on two
+    cores: five pages, each loaded in every phase, and the two decision pages.
+    """
+    return max(4, min(32, 10 * (os.cpu_count() or 1)))
 
 
 def default_loads() -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from samtycke.scanner.banner_rules import Action
 from samtycke.scanner.decide import Decision
@@ -44,6 +44,8 @@ async def run_phase(
     began = loop.time()
     outcome = PhaseOutcome(visitor.phase)
     decided: asyncio.Task[PageVisit] | None = None
+    # Each phase's share of the open pages (the decision page comes on top).
+    pool = ContextPool(visitor, max(2, visitor.options.concurrency // frontier.consumers))
     try:
         action = ANSWERS.get(visitor.phase)
         if action is not None:
@@ -54,10 +56,15 @@ async def run_phase(
                     return await decision.run()
 
             decided = asyncio.ensure_future(decide())
-            state = await decision.state()
+            # The phase's contexts open while the banner is answered, one for
+            # each page found so far, so its pages start as soon as it is.
+            warming = asyncio.ensure_future(_warm(pool, frontier))
+            try:
+                state = await decision.state()
+            finally:
+                warming.cancel()
             outcome.banner = decision.banner
-            visitor = replace(visitor, state=state)
-        pool = ContextPool(visitor, max(2, visitor.options.concurrency // 2))
+            await pool.reseed(state)
         try:
             tasks: list[asyncio.Task[tuple[Page, PageVisit]]] = []
             while (page := await frontier.take(consumer)) is not None:
@@ -71,11 +78,19 @@ async def run_phase(
             on_page(outcome.visits[0])
         outcome.visits += [visit for _, visit in done]
     finally:
+        await pool.close()
         await frontier.retire(consumer)
         if decided is not None and not decided.done():
             decided.cancel()
     outcome.seconds = loop.time() - began
     return outcome
+
+
+async def _warm(pool: ContextPool, frontier: SharedFrontier) -> None:
+    while True:
+        known = len(frontier.pages)
+        pool.warm(known)
+        await frontier.grown(known)
 
 
 async def _one(

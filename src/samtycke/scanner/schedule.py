@@ -48,6 +48,7 @@ class SharedFrontier:
             max_depth,
             robots,
         )
+        self.consumers = consumers
         self.pages: list[Page] = [Page(0, start, 0)]
         self.skipped: list[str] = []
         self._seen = {start}
@@ -70,6 +71,12 @@ class SharedFrontier:
             self._position[consumer] += 1
             self._owed.add((consumer, page.index))
             return page
+
+    async def grown(self, known: int) -> None:
+        """Wait until more than ``known`` pages have been found."""
+        async with self._changed:
+            while len(self.pages) <= known:
+                await self._changed.wait()
 
     async def links(self, consumer: int, page: Page, hrefs: list[str], base: str) -> None:
         """Queue the same-site page links found on ``page`` (empty when it failed)."""

@@ -5,7 +5,9 @@ state right after the banner was answered): its cookie jar is reset to that
 state's cookies before it loads, so what one page sets is never mistaken for
 another's, and the pages of a phase load side by side. A phase keeps a small
 pool of contexts and reuses them, since a new context costs a new renderer
-process; local storage carries over within a context, as in one visit.
+process; local storage carries over within a context, as in one visit. A
+phase that answers the banner first opens its contexts meanwhile and gives them
+the answer's storage state once it is known.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from samtycke.scanner.collect import ContextCollector
@@ -113,9 +115,40 @@ class ContextPool:
 
     def __init__(self, visitor: Visitor, size: int) -> None:
         self.visitor = visitor
+        self._size = size
         self._idle: asyncio.Queue[Worker] = asyncio.Queue()
         self._room = asyncio.Semaphore(size)
         self._all: list[Worker] = []
+        self._opening: set[asyncio.Task[None]] = set()
+
+    def warm(self, count: int) -> None:
+        """Open contexts ahead of the pages, up to ``count`` (and the pool's size)."""
+        while len(self._all) + len(self._opening) < min(count, self._size):
+            task = asyncio.ensure_future(self._open_idle())
+            self._opening.add(task)
+            task.add_done_callback(self._opening.discard)
+
+    async def _open_idle(self) -> None:
+        worker = await open_context(self.visitor)
+        self._all.append(worker)
+        self._idle.put_nowait(worker)
+
+    async def reseed(self, state: dict[str, Any] | None) -> None:
+        """Load every page from ``state`` from now on.
+
+        The jar is reset to the state before every page anyway; a warm context
+        opened with other local storage is given the state's.
+        """
+        await asyncio.gather(*list(self._opening), return_exceptions=True)
+        if _local_storage(state) != _local_storage(self.visitor.state):
+            warm = [self._idle.get_nowait() for _ in range(self._idle.qsize())]
+            kept = await asyncio.gather(*(_restore(w, state) for w in warm))
+            for worker, ok in zip(warm, kept, strict=True):
+                if ok:
+                    self._idle.put_nowait(worker)
+                else:
+                    self._all.remove(worker)
+        self.visitor = replace(self.visitor, state=state)
 
     @contextlib.asynccontextmanager
     async def worker(self) -> AsyncIterator[Worker]:
@@ -134,9 +167,30 @@ class ContextPool:
 
     async def close(self) -> None:
         """Close every context of the pool."""
+        await asyncio.gather(*list(self._opening), return_exceptions=True)
         for context, _, _ in self._all:
             with contextlib.suppress(Exception):  # already gone with the browser
                 await context.close()
+        self._all.clear()
+
+
+async def _restore(worker: Worker, state: dict[str, Any] | None) -> bool:
+    """Give a context exactly ``state``'s cookies and local storage; False if it cannot be."""
+    try:
+        await worker[0].set_storage_state(state or {"cookies": [], "origins": []})
+    except Exception:  # the context broke; the pool opens a fresh one instead
+        with contextlib.suppress(Exception):  # already gone with the browser
+            await worker[0].close()
+        return False
+    return True
+
+
+def _local_storage(state: dict[str, Any] | None) -> list[tuple[str, list[tuple[str, str]]]]:
+    return sorted(
+        (o["origin"], sorted((e["name"], e["value"]) for e in o.get("localStorage") or []))
+        for o in (state or {}).get("origins") or []
+        if o.get("localStorage")
+    )
 
 
 async def _reset_jar(context: Any, state: dict[str, Any] | None) -> None:
