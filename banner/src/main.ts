@@ -116,7 +116,10 @@ function decide(
     method = "withdraw";
   const owner = (s: string) =>
     cfg.categories.find((c) => c.services.some((x) => x.id == s))?.id || "";
-  settle({
+  flush();
+  // The decision holds at once (accepted(), consent); what it sets off waits, after a click in
+  // samtycke's layers, until the layer is gone from the screen: the click paints first (INP).
+  state = known = {
     id: known?.id || core.id || hex32(),
     revision: cfg.revision,
     fingerprint: cfg.fingerprint.slice(0, C.FP_DIGITS),
@@ -124,12 +127,30 @@ function decide(
     method,
     categories: accepted,
     refusedServices: [...new Set(refused)].filter((s) => accepted.includes(owner(s))),
-  });
-  live.textContent = ui.t.saved;
-  const sent = Promise.all(hooks.map((x) => x.decided?.(method, source)));
-  // A script that already ran cannot be unloaded: reload once the decision is on its way.
-  if (stale())
-    Promise.race([sent, new Promise((r) => setTimeout(r, 2000))]).then(() => location.reload());
+  };
+  later = () => {
+    settle(state!);
+    live.textContent = ui.t.saved;
+    const sent = Promise.all(hooks.map((x) => x.decided?.(method, source)));
+    // A script that already ran cannot be unloaded: reload once the decision is on its way.
+    if (stale())
+      Promise.race([sent, new Promise((r) => setTimeout(r, 2000))]).then(() => location.reload());
+  };
+  // Before the page can go (a reload or link right after the click), the decision is kept.
+  addEventListener("beforeunload", flush);
+  // The API and the signals act at once, for the code that calls or follows them.
+  if (via == "api" || document.hidden) flush();
+  else requestAnimationFrame(() => setTimeout(flush));
+}
+
+/** What the latest decision still has to do, once: after the next paint, or before leaving. */
+let later: (() => void) | null = null;
+
+function flush(): void {
+  removeEventListener("beforeunload", flush); // only while needed: it keeps Firefox's bfcache off
+  const f = later;
+  later = null;
+  f?.();
 }
 
 /** `s` holds from now on: kept in the cookie, told to add-ons, applied to the page. */
@@ -149,6 +170,7 @@ const stale = () => [...ran].some((k) => !ok(...(k.split("/") as [string, string
 function adopt(s: SamtyckeConsent | null): void {
   // A decision made on another shared domain, newer than ours: it applies here too.
   if (!s || !fresh(s)) return;
+  flush();
   const was = state;
   settle(s);
   if (view == "banner") render("");
@@ -180,7 +202,8 @@ function render(v: View): void {
   if (v == "notice") setTimeout(() => (live.textContent = ui.t[noticeKey()]), 300);
   if (modal(v)) root.querySelector("h2")!.focus();
   else if (wasModal) {
-    (back as HTMLElement | null)?.focus?.();
+    // Asking <body>, which takes no focus, would only lay the page out inside the click.
+    if (back != document.body) (back as HTMLElement | null)?.focus?.();
     back = null;
   }
 }
@@ -270,8 +293,11 @@ function onClick(e: MouseEvent): void {
     render("");
   }
   via = "api";
-  // The button that was pressed is gone with its placeholder: focus what it let in.
-  if (ph && !ph.isConnected) frame?.focus();
+  if (ph) {
+    flush(); // what a placeholder lets in shows with the click itself
+    // The button that was pressed is gone with its placeholder: focus what it let in.
+    if (!ph.isConnected) frame?.focus();
+  }
 }
 
 /** "Allow" on a placeholder: the category, or only this service of it. */
@@ -350,6 +376,8 @@ function start(): void {
   document.body.prepend(root);
   document.addEventListener("click", onClick);
   document.addEventListener("keydown", onKey);
+  addEventListener("pagehide", flush);
+  document.addEventListener("visibilitychange", flush);
   root.addEventListener("change", onChange);
   // Every add-on starts (in order); one that answers true calls begin() itself.
   if (!hooks.map((x) => x.start?.()).includes(true)) begin();

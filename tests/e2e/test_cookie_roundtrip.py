@@ -22,6 +22,7 @@ from samtycke.banner import build_script
 from samtycke.consent import decode_consent_cookie, encode_consent_cookie
 from samtycke.declaration import Declaration, fingerprint, load_declaration
 from samtycke.enforce import WSGIConsentMiddleware
+from tests.e2e.banner.conftest import click_decision
 
 pytestmark = pytest.mark.e2e
 SHOP = Path(__file__).resolve().parent.parent / "enforce" / "shop.toml"
@@ -87,7 +88,7 @@ def test_accept_all_in_the_banner_decodes_in_python_and_unlocks_cookies(
 ) -> None:
     page.goto(site)
     assert names(page.context) == {"sessionid"}
-    page.click('[data-samtycke-action="accept-all"]')
+    click_decision(page, '[data-samtycke-action="accept-all"]')
     state = decode_consent_cookie(consent_cookie(page.context))
     assert state is not None
     assert state.method == "accept-all" and state.explicit
@@ -100,7 +101,7 @@ def test_accept_all_in_the_banner_decodes_in_python_and_unlocks_cookies(
 
 def test_reject_all_in_the_banner_decodes_as_necessary_only(page: Any, site: str) -> None:
     page.goto(site)
-    page.click('[data-samtycke-action="reject-all"]')
+    click_decision(page, '[data-samtycke-action="reject-all"]')
     state = decode_consent_cookie(consent_cookie(page.context))
     assert state is not None and state.method == "reject-all"
     assert state.categories == {"necessary"}

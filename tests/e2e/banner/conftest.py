@@ -297,3 +297,18 @@ def consent_cookie(page: Any) -> dict[str, Any] | None:
 def visible(page: Any, selector: str) -> bool:
     """True when ``selector`` matches a visible element."""
     return bool(page.locator(selector).first.is_visible())
+
+
+def click_decision(page: Any, selector: str) -> None:
+    """Click a decision button in the banner and wait until the decision has taken effect.
+
+    The click only hides the layer and moves focus; the cookie, the gated content,
+    the add-ons and ``samtycke:change`` follow after the next paint, and that
+    event, last of them, says they are done.
+    """
+    page.evaluate(
+        "window.__decided = new Promise((r) => addEventListener('samtycke:change', r, {once: true}));"
+        " null"  # not the promise: evaluate would wait for it
+    )
+    page.click(selector)
+    page.evaluate("window.__decided.then(() => null)")

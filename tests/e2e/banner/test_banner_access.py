@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import AXE, consent_cookie, visible
+from .conftest import AXE, click_decision, consent_cookie, visible
 
 SETTINGS = ".stk-b [data-samtycke-action=settings]"
 
@@ -197,8 +197,7 @@ def test_nonce_lets_gated_inline_scripts_run(site: Any, page: Any) -> None:
     )
     site.publish(body=body, csp="script-src 'nonce-n0nce'; style-src 'self'", nonce="n0nce")
     page.goto(site.origin)
-    page.click("[data-samtycke-action=accept-all]")
-    page.wait_for_function("window.order.length == 2")
+    click_decision(page, "[data-samtycke-action=accept-all]")
     assert page.evaluate("window.order") == ["inherits", "own"]
 
 
@@ -215,7 +214,7 @@ def test_consent_cookie_is_shared_by_subdomains_and_secure_on_https(
         ),
     )
     page.goto("https://www.shop.test/")
-    page.click("[data-samtycke-action=accept-all]")
+    click_decision(page, "[data-samtycke-action=accept-all]")
     cookie = consent_cookie(page)
     assert cookie is not None
     assert (cookie["domain"], cookie["secure"], cookie["sameSite"]) == (".shop.test", True, "Lax")

@@ -18,7 +18,7 @@ from samtycke.enforce import Enforcer
 from samtycke.server import ServerConfig
 from tests.server.conftest import LiveServer
 
-from .conftest import SITE_TOML, consent_cookie, make_declaration, visible
+from .conftest import SITE_TOML, click_decision, consent_cookie, make_declaration, visible
 
 ACCEPT = "[data-samtycke-action=accept-all]"
 TIKTOK = """
@@ -68,7 +68,7 @@ def test_a_visitor_whose_clock_is_60_s_fast_is_treated_alike(site: Any, new_page
     fast = "const real = Date.now; Date.now = () => real() + 60000;"
     page = new_page(init_script=fast)
     page.goto(site.origin)
-    page.click(ACCEPT)
+    click_decision(page, ACCEPT)
     value = consent_cookie(page)["value"]  # type: ignore[index]
     page.reload()
     page.locator(".stk-r").wait_for()
@@ -81,7 +81,7 @@ def test_a_new_vendor_asks_again_without_a_revision_bump(site: Any, page: Any) -
     before = make_declaration()
     site.publish(before, body="")
     page.goto(site.origin)
-    page.click(ACCEPT)
+    click_decision(page, ACCEPT)
     value = consent_cookie(page)["value"]  # type: ignore[index]
     after = make_declaration(extra=TIKTOK)
     assert after.site.revision == before.site.revision

@@ -8,7 +8,7 @@ from typing import Any
 from samtycke.consent import decode_consent_cookie
 from samtycke.declaration import fingerprint
 
-from .conftest import consent_cookie, make_declaration, visible
+from .conftest import click_decision, consent_cookie, make_declaration, visible
 
 ACCEPT = "[data-samtycke-action=accept-all]"
 GPC = "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true})"
@@ -147,6 +147,7 @@ def test_consent_expires_after_consent_days(site: Any, page: Any) -> None:
     page.clock.install()
     page.goto(site.origin)
     page.click(ACCEPT)
+    page.clock.run_for(1000)  # the decision waits for a frame: the fake clock's
     first = state_of(page)
     page.clock.fast_forward(89 * 86400 * 1000)
     page.reload()
@@ -157,6 +158,7 @@ def test_consent_expires_after_consent_days(site: Any, page: Any) -> None:
     page.locator(".stk-b").wait_for()
     assert page.evaluate("samtycke.consent") is None
     page.click(ACCEPT)
+    page.clock.run_for(1000)
     renewed = state_of(page)
     assert renewed.consent_id == first.consent_id
     assert renewed.timestamp >= first.timestamp + 91 * 86400 - 5
@@ -195,7 +197,7 @@ def test_gpc_denies_without_asking_and_explicit_choice_wins(site: Any, new_page:
     page.locator(".stk-r").wait_for()
     assert page.locator(".stk-n").count() == 0  # the notice is shown once
     page.click(".stk-r")
-    page.click(".stk-m [data-samtycke-action=accept-all]")
+    click_decision(page, ".stk-m [data-samtycke-action=accept-all]")
     assert state_of(page).method == "accept-all"
     page.reload()
     page.wait_for_function("window.order.length == 6")

@@ -7,7 +7,7 @@ from typing import Any
 from samtycke.consent import decode_consent_cookie, encode_consent_cookie
 from samtycke.declaration import fingerprint
 
-from .conftest import consent_cookie, make_declaration, visible
+from .conftest import click_decision, consent_cookie, make_declaration, visible
 
 ACCEPT = "[data-samtycke-action=accept-all]"
 REJECT = "[data-samtycke-action=reject-all]"
@@ -92,7 +92,7 @@ def test_accept_all_runs_gated_content_in_order_once(site: Any, page: Any) -> No
 def test_reject_all_is_remembered_like_acceptance(site: Any, page: Any) -> None:
     site.publish()
     page.goto(site.origin)
-    page.click(REJECT)
+    click_decision(page, REJECT)
     cookie = consent_cookie(page)
     assert cookie is not None
     state = decode_consent_cookie(cookie["value"])

@@ -10,7 +10,7 @@ from typing import Any
 
 from samtycke.banner import build_script
 
-from .conftest import make_declaration
+from .conftest import click_decision, make_declaration
 
 SIGNALS = """
 [banner]
@@ -97,7 +97,7 @@ def test_uet_and_clarity_follow_the_categories(site: Any, page: Any) -> None:
     assert page.evaluate("window.clarity.q || []") == []  # nothing decided, nothing said
     page.click(".stk-b [data-samtycke-action=settings]")
     page.click("#stk-c-analytics")
-    page.click("[data-samtycke-action=save]")
+    click_decision(page, "[data-samtycke-action=save]")
     assert page.evaluate("window.uetq.slice(3)") == ["consent", "update", {"ad_storage": "denied"}]
     assert page.evaluate("Array.from(window.clarity.q.at(-1))") == [
         "consentv2",
