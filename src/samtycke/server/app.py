@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from samtycke.console.app import Console
 from samtycke.mail.server import mail_service
 from samtycke.server import pages
 from samtycke.server.client import RateLimiter
@@ -73,6 +74,7 @@ def create_app(config: ServerConfig) -> Starlette:
             state.close()
 
     routes = api_routes() + crossdomain_routes() + (mail.routes() if mail is not None else [])
+    routes += Console(state).routes()
     if config.demo:
         from samtycke.server.demo import demo_routes
 
