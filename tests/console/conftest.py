@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import random
 import re
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import update
 
 from samtycke.console.users import add_user
+from samtycke.declaration import Declaration, load_declaration
+from samtycke.declaration.fingerprint import fingerprint
+from samtycke.ledger import Decision, Ledger, schema
 from samtycke.server import ServerConfig
+from samtycke.snapshots import register_snapshot
 from tests.server.conftest import LiveServer, write_site
 
 PASSWORDS = {"ada": "correct horse battery", "vic": "viewer password 1"}
@@ -59,3 +66,74 @@ def log_in(server: LiveServer, name: str, password: str | None = None) -> httpx.
 def db_path(server: LiveServer) -> Path:
     """The SQLite file of the server's ledger."""
     return Path(str(server.state.ledger.engine.url.database))
+
+
+DAY_US = 86_400 * 1_000_000
+# 2026-03-01 00:00 UTC: a fixed past day, so the chain's times only move forward.
+START_US = 1_772_323_200 * 1_000_000
+
+
+def declaration_at(folder: Path, site: str, domain: str, revision: int) -> Declaration:
+    """The test declaration of ``site`` at ``revision`` (written under ``folder``)."""
+    return load_declaration(write_site(folder / f"r{revision}", site, domain, revision))
+
+
+def fill(
+    ledger: Ledger, decls: list[Declaration], days: int, per_day: int, seed: int, first_day: int = 0
+) -> None:
+    """Append real records over ``days`` from day ``first_day`` after START_US; later days use later decls.
+
+    Methods, sources, languages, categories and refused services vary; GPC and
+    DNT decisions carry their signal as source. Each declaration's snapshot is
+    stored first, dated the day it takes over (so it marks that day).
+    """
+    rng = random.Random(seed)
+    switch = days // len(decls)
+    for k, decl in enumerate(decls):
+        register_snapshot(ledger, decl)
+        fp = fingerprint(decl)
+        with ledger.engine.begin() as conn:
+            conn.execute(
+                update(schema.snapshots)
+                .where(schema.snapshots.c.fingerprint == fp)
+                .values(created_us=START_US + (first_day + k * switch) * DAY_US)
+            )
+    for day in range(days):
+        decl = decls[min(day // switch, len(decls) - 1)]
+        cats = decl.category_ids
+        batch = []
+        for _ in range(per_day):
+            method = rng.choice(
+                ["accept-all", "reject-all", "custom", "custom", "withdraw", "gpc", "dnt"]
+            )
+            source = (
+                method
+                if method in ("gpc", "dnt")
+                else rng.choice(["banner", "settings", "api", "placeholder"])
+            )
+            if method == "accept-all":
+                choices = {c: True for c in cats}
+            elif method == "custom":
+                choices = {c: c == "necessary" or rng.random() < 0.5 for c in cats}
+            else:
+                choices = {c: c == "necessary" for c in cats}
+            refusable = sorted(s.id for s in decl.services if choices.get(s.category))
+            refused = (
+                tuple(s for s in refusable if rng.random() < 0.3) if method == "custom" else ()
+            )
+            batch.append(
+                Decision(
+                    record_id=secrets.token_hex(16),
+                    consent_id=secrets.token_hex(16),
+                    site=decl.site.id,
+                    revision=decl.site.revision,
+                    fingerprint=fingerprint(decl),
+                    language=rng.choice(decl.site.languages),
+                    method=method,
+                    choices=choices,
+                    decision_id=secrets.token_hex(16),
+                    refused_services=refused,
+                    source=source,
+                )
+            )
+        ledger.append(batch, at_us=START_US + (first_day + day) * DAY_US + 3_600_000_000)

@@ -20,11 +20,15 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from samtycke.console import pages as _pages  # noqa: F401  (registers the built-in pages)
+from samtycke.console.displays import DisplayCounter, post_displays
 from samtycke.console.html import Html, document, esc, layout, stylesheet
 from samtycke.console.lockout import Lockout
-from samtycke.console.registry import PAGES, Page, PageContext, navigation
+from samtycke.console.registry import PAGES, Page, PageContext, PageError, navigation
+from samtycke.console.rollup import Rollup, RollupThread
 from samtycke.console.sessions import Session, end_session, find_session, start_session
 from samtycke.console.users import MAX_PASSWORD, authenticate
+from samtycke.server.consents import read_body
+from samtycke.server.errors import ApiError
 
 if TYPE_CHECKING:
     from samtycke.server.state import ServerState
@@ -40,15 +44,6 @@ HEADERS = {
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
 }
-
-
-class Refused(Exception):
-    """A request the console answers with an error page (status, one sentence)."""
-
-    def __init__(self, status: int, message: str) -> None:
-        self.status = status
-        self.message = message
-        super().__init__(message)
 
 
 def _https(request: Request) -> bool:
@@ -81,23 +76,40 @@ class Console:
     def __init__(self, state: ServerState, lockout: Lockout | None = None) -> None:
         self.state = state
         self.lockout = lockout or Lockout()
+        self.displays = DisplayCounter()
+        self.rollup: RollupThread | None = None
+
+    def open(self) -> None:
+        """Start counting displays and advancing the decision aggregates (app start)."""
+        self.displays.start(self.engine)
+        self.rollup = RollupThread(Rollup(self.engine))
+        self.rollup.start()
+
+    def close(self) -> None:
+        """Write the displays held in memory and stop both threads (shutdown)."""
+        if self.rollup is not None:
+            self.rollup.stop()
+        self.displays.stop()
 
     def routes(self) -> list[BaseRoute]:
         """The routes under ``/console`` (mounted by the server's app)."""
         return [
+            Route("/v1/sites/{site}/displays", self.post_displays, methods=["POST"]),
             Route("/console/console.css", self.css, methods=["GET"]),
-            Route("/console/login", self.login_form, methods=["GET"]),
-            Route("/console/login", self.login, methods=["POST"]),
+            Route("/console/login", self.login_page, methods=["GET", "POST"]),
             Route("/console/logout", self.logout, methods=["POST"]),
             Route("/console", self.page, methods=["GET", "POST"]),
-            Route("/console/{slug:str}", self.page, methods=["GET", "POST"]),
+            Route("/console/{slug}", self.page, methods=["GET", "POST"]),
         ]
 
     @property
     def engine(self) -> Engine:
         if self.state.ledger is None:
-            raise Refused(503, "The ledger is not open yet.")
+            raise PageError(503, "The ledger is not open yet.")
         return self.state.ledger.engine
+
+    async def post_displays(self, request: Request) -> Response:
+        return await post_displays(request, self.displays)
 
     async def css(self, request: Request) -> Response:
         return Response(
@@ -124,12 +136,15 @@ class Console:
         _set_cookie(response, request, "samtycke-console-login", token)
         return response
 
+    async def login_page(self, request: Request) -> Response:
+        return await (self.login(request) if request.method == "POST" else self.login_form(request))
+
     async def login(self, request: Request) -> Response:
         try:
             form = await self._form(request)
             login_token = request.cookies.get(cookie_name(request, "samtycke-console-login"), "")
             _same_token(form.get("csrf", ""), login_token)
-        except Refused as exc:
+        except PageError as exc:
             return self._refused(exc)
         name = form.get("name", "").strip().lower()
         address = request.client.host if request.client else "-"
@@ -163,7 +178,7 @@ class Console:
             session_id, session = await self._session(request)
             form = await self._form(request)
             _same_token(form.get("csrf", ""), session.csrf)
-        except Refused as exc:
+        except PageError as exc:
             return self._refused(exc)
         await run_in_threadpool(end_session, self.engine, session_id)
         response = RedirectResponse("/console/login", 303, headers=HEADERS)
@@ -181,28 +196,34 @@ class Console:
                 _check_origin(request)
             try:
                 _, session = await self._session(request)
-            except Refused:
+            except PageError:
                 if request.method == "GET":
                     return RedirectResponse("/console/login", 303, headers=HEADERS)
                 raise
             page = PAGES.get(slug)
             if page is None:
-                raise Refused(404, "There is no such console page.")
+                raise PageError(404, "There is no such console page.")
             form: dict[str, str] = {}
             if request.method == "POST":
                 form = await self._form(request)
                 _same_token(form.get("csrf", ""), session.csrf)
                 if page.post is None:
-                    raise Refused(405, "This page takes no form.")
+                    raise PageError(405, "This page takes no form.")
                 _allow(session, page.post_role)
                 handler = page.post
             else:
                 handler = page.render
             _allow(session, page.role)
             ctx = PageContext(request, self.state, self.engine, session.user, session.csrf, form)
-            out = await run_in_threadpool(handler, ctx)
-        except Refused as exc:
+        except PageError as exc:
             return self._refused(exc)
+        try:
+            out = await run_in_threadpool(handler, ctx)
+        except PageError as exc:
+            # The page's own refusal (a bad filter): shown inside the console's layout.
+            message = Html(f'<p class="error" role="alert">{esc(exc.message)}</p>')
+            html = self._layout(page, session, message)
+            return Response(html, exc.status, headers=HEADERS, media_type="text/html")
         if isinstance(out, Response):
             for key, value in HEADERS.items():
                 out.headers.setdefault(key, value)
@@ -221,28 +242,29 @@ class Console:
     async def _session(self, request: Request) -> tuple[str, Session]:
         session_id = request.cookies.get(cookie_name(request), "")
         if not session_id or len(session_id) > 128:
-            raise Refused(401, "Log in first.")
+            raise PageError(401, "Log in first.")
         session = await run_in_threadpool(find_session, self.engine, session_id)
         if session is None:
-            raise Refused(401, "Your session has ended; log in again.")
+            raise PageError(401, "Your session has ended; log in again.")
         return session_id, session
 
     async def _form(self, request: Request) -> dict[str, str]:
         _check_origin(request)
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind != "application/x-www-form-urlencoded":
-            raise Refused(415, "Send the form as application/x-www-form-urlencoded.")
-        body = b""
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > FORM_LIMIT:
-                raise Refused(413, "The form is too large.")
+            raise PageError(415, "Send the form as application/x-www-form-urlencoded.")
+        try:
+            body = await read_body(request, FORM_LIMIT)
+        except ApiError as exc:
+            raise PageError(
+                exc.status, "The form is too large or did not arrive in time."
+            ) from None
         try:
             return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=50))
         except (UnicodeDecodeError, ValueError):
-            raise Refused(400, "The form could not be read.") from None
+            raise PageError(400, "The form could not be read.") from None
 
-    def _refused(self, exc: Refused) -> Response:
+    def _refused(self, exc: PageError) -> Response:
         link = '<p><a href="/console">Back to the console</a></p>'
         body = Html(f'<main id="main"><h1>{esc(exc.message)}</h1>{link}</main>')
         return _page(exc.status, exc.message, body)
@@ -252,20 +274,20 @@ def _check_origin(request: Request) -> None:
     origin = request.headers.get("origin")
     host = request.headers.get("host", "")
     if origin is None:
-        raise Refused(
+        raise PageError(
             403, "The request carries no Origin; the console takes forms from itself only."
         )
     if origin != f"{request.url.scheme}://{host}":
-        raise Refused(403, "The form was sent from another site; the console refuses it.")
+        raise PageError(403, "The form was sent from another site; the console refuses it.")
 
 
 def _same_token(sent: str, expected: str) -> None:
     if not sent or not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
-        raise Refused(
+        raise PageError(
             403, "The form's security token is missing or wrong; reload the page and try again."
         )
 
 
 def _allow(session: Session, role: str) -> None:
     if role == "admin" and not session.user.is_admin:
-        raise Refused(403, "This needs an admin; your role is viewer.")
+        raise PageError(403, "This needs an admin; your role is viewer.")

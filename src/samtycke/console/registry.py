@@ -10,7 +10,8 @@ a new page is one module calling :func:`register_page` (imported from
 
 Both functions run in a worker thread (they may query the database) and
 return the page's main HTML (a :class:`~samtycke.console.html.Html`) or a
-complete response (a CSV download, a redirect after a POST).
+complete response (a CSV download, a redirect after a POST); a request the
+page cannot answer raises :class:`PageError` (status and one sentence).
 """
 
 from __future__ import annotations
@@ -28,6 +29,15 @@ from samtycke.console.users import Role, User
 
 if TYPE_CHECKING:
     from samtycke.server.state import ServerState
+
+
+class PageError(Exception):
+    """A request a page refuses: shown as one sentence with ``status`` (a bad filter, 404)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        self.message = message
+        super().__init__(message)
 
 
 @dataclass(frozen=True)

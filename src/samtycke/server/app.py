@@ -13,7 +13,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from samtycke.console.app import Console
 from samtycke.mail.server import mail_service
 from samtycke.server import pages
 from samtycke.server.client import RateLimiter
@@ -62,19 +61,24 @@ def create_app(config: ServerConfig) -> Starlette:
     sites = load_sites(config.declaration)  # fail before listening on a bad declaration
     state = ServerState(config, sites, RateLimiter(config.rate, config.burst))
     mail = mail_service(config, sites)  # None unless a mail key is configured
+    from samtycke.console.app import Console  # the console imports server parts itself
+
+    console = Console(state)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         state.open()
         if mail is not None and state.ledger is not None:
             mail.open(state.ledger)
+        console.open()
         try:
             yield
         finally:
+            console.close()
             state.close()
 
     routes = api_routes() + crossdomain_routes() + (mail.routes() if mail is not None else [])
-    routes += Console(state).routes()
+    routes += console.routes()
     if config.demo:
         from samtycke.server.demo import demo_routes
 
@@ -93,6 +97,7 @@ def create_app(config: ServerConfig) -> Starlette:
         ],
     )
     app.state.samtycke = state
+    app.state.console = console
     return app
 
 
