@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 import secrets
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import update
 
+from samtycke.console.rollup import Rollup, day_of
 from samtycke.console.users import add_user
 from samtycke.declaration import Declaration, load_declaration
 from samtycke.declaration.fingerprint import fingerprint
@@ -69,13 +71,37 @@ def db_path(server: LiveServer) -> Path:
 
 
 DAY_US = 86_400 * 1_000_000
+GENERATED_DAYS = 8  # the days of decisions the `generated` fixture writes
 # 2026-03-01 00:00 UTC: a fixed past day, so the chain's times only move forward.
 START_US = 1_772_323_200 * 1_000_000
 
 
+# What revision 2 changes: a service and its cookie added, a cookie's lifetime changed.
+REVISION_2 = """
+[[services]]
+id = "hotjar"
+name = "Hotjar"
+provider = "Hotjar Ltd"
+category = "analytics"
+
+[[cookies]]
+name = "_hjid"
+service = "hotjar"
+expires = "1 year"
+purpose = { en = "Heatmaps.", sv = "Värmekartor." }
+"""
+
+
 def declaration_at(folder: Path, site: str, domain: str, revision: int) -> Declaration:
-    """The test declaration of ``site`` at ``revision`` (written under ``folder``)."""
-    return load_declaration(write_site(folder / f"r{revision}", site, domain, revision))
+    """The test declaration of ``site`` at ``revision`` (written under ``folder``).
+
+    From revision 2 on it has a Hotjar service and cookie more, and ``_fbp`` lasts longer.
+    """
+    path = write_site(folder / f"r{revision}", site, domain, revision)
+    if revision >= 2:
+        text = path.read_text(encoding="utf-8").replace('"90 days"', '"180 days"')
+        path.write_text(text + REVISION_2, encoding="utf-8")
+    return load_declaration(path)
 
 
 def fill(
@@ -137,3 +163,29 @@ def fill(
                 )
             )
         ledger.append(batch, at_us=START_US + (first_day + day) * DAY_US + 3_600_000_000)
+
+
+@pytest.fixture(scope="module")
+def generated(console: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> list[Declaration]:
+    """The live server's ledger with 8 days of shop decisions (two revisions) and displays."""
+    folder = tmp_path_factory.mktemp("decls")
+    decls = [declaration_at(folder, "shop", "shop.example", r) for r in (1, 2)]
+    ledger: Ledger = console.state.ledger
+    fill(ledger, decls, days=GENERATED_DAYS, per_day=90, seed=7)
+    rng = random.Random(3)
+    counter = console.app.state.console.displays
+    for rec_day in sorted({day_of(r.recorded_us) for r in ledger.iter_records()}):
+        counter.add(
+            "shop",
+            Counter(
+                {
+                    ("sv", "banner"): rng.randint(60, 120),
+                    ("en", "banner"): rng.randint(5, 30),
+                    ("sv", "settings"): rng.randint(5, 20),
+                }
+            ),
+            day=rec_day,
+        )
+    counter.flush(ledger.engine)
+    Rollup(ledger.engine).catch_up()  # the server's own thread may have counted some already
+    return decls

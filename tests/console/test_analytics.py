@@ -8,46 +8,16 @@ from __future__ import annotations
 
 import csv
 import io
-import random
 from collections import Counter
 
-import pytest
 from sqlalchemy import event
 
-from samtycke.console.rollup import Rollup, day_of
+from samtycke.console.rollup import day_of
 from samtycke.declaration import Declaration
-from samtycke.ledger import Ledger
-from tests.console.conftest import declaration_at, fill, log_in
+from tests.console.conftest import GENERATED_DAYS, log_in
 from tests.server.conftest import LiveServer
 
-DAYS = 8
 SIGNALS = {"gpc", "dnt"}
-
-
-@pytest.fixture(scope="module")
-def generated(console: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> list[Declaration]:
-    """The live server's ledger with 8 days of shop decisions (two revisions) and displays."""
-    folder = tmp_path_factory.mktemp("decls")
-    decls = [declaration_at(folder, "shop", "shop.example", r) for r in (1, 2)]
-    ledger: Ledger = console.state.ledger
-    fill(ledger, decls, days=DAYS, per_day=90, seed=7)
-    rng = random.Random(3)
-    counter = console.app.state.console.displays
-    for rec_day in sorted({day_of(r.recorded_us) for r in ledger.iter_records()}):
-        counter.add(
-            "shop",
-            Counter(
-                {
-                    ("sv", "banner"): rng.randint(60, 120),
-                    ("en", "banner"): rng.randint(5, 30),
-                    ("sv", "settings"): rng.randint(5, 20),
-                }
-            ),
-            day=rec_day,
-        )
-    counter.flush(ledger.engine)
-    Rollup(ledger.engine).catch_up()  # the server's own thread may have counted some already
-    return decls
 
 
 def expected(console: LiveServer, decls: list[Declaration]) -> dict[str, dict[str, int]]:
@@ -56,7 +26,7 @@ def expected(console: LiveServer, decls: list[Declaration]) -> dict[str, dict[st
 
     from samtycke.ledger import schema
 
-    services = {s.id: s.category for s in decls[0].services}
+    services = {d.site.revision: {s.id: s.category for s in d.services} for d in decls}
     out: dict[str, Counter[str]] = {}
     for rec in console.state.ledger.iter_records():
         d = rec.decision
@@ -74,7 +44,7 @@ def expected(console: LiveServer, decls: list[Declaration]) -> dict[str, dict[st
         for category, yes in d.choices.items():
             if yes:
                 day["optin_" + category] += 1
-        for service, category in services.items():
+        for service, category in services[d.revision].items():
             if d.choices.get(category) and service not in d.refused_services:
                 day["service_" + service] += 1
     t = schema.console_displays
@@ -91,7 +61,7 @@ def expected(console: LiveServer, decls: list[Declaration]) -> dict[str, dict[st
 
 def period(decls: list[Declaration], console: LiveServer) -> tuple[str, str]:
     days = sorted({day_of(r.recorded_us) for r in console.state.ledger.iter_records()})
-    return days[0], days[DAYS - 1]
+    return days[0], days[GENERATED_DAYS - 1]
 
 
 def test_the_csv_matches_the_ledgers_own_numbers(
@@ -105,7 +75,7 @@ def test_the_csv_matches_the_ledgers_own_numbers(
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
     assert "attachment" in answer.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(answer.text)))
-    assert rows[0]["day"] == first and len(rows) == DAYS
+    assert rows[0]["day"] == first and len(rows) == GENERATED_DAYS
     columns = [c for c in rows[0] if c != "day"]
     assert {
         "displays_banner",

@@ -93,13 +93,15 @@ def test_records_appended_later_are_counted_on_the_next_advance(
 
 def test_opt_ins_follow_choices_and_refused_services(filled: Ledger, tmp_path: Path) -> None:
     Rollup(filled.engine).catch_up()
-    decl = declaration_at(tmp_path / "x", "shop", "shop.example", 1)
-    by_category: dict[str, list[str]] = {}
-    for s in decl.services:
-        by_category.setdefault(s.category, []).append(s.id)
+    by_revision: dict[int, dict[str, list[str]]] = {}
+    for revision in (1, 2):
+        decl = declaration_at(tmp_path / "x", "shop", "shop.example", revision)
+        for s in decl.services:
+            by_revision.setdefault(revision, {}).setdefault(s.category, []).append(s.id)
     want: Counter[tuple[str, str, str]] = Counter()
     for rec in filled.iter_records():
         d = rec.decision
+        by_category = by_revision[d.revision]
         for category, yes in d.choices.items():
             if yes:
                 want["category", category, day_of(rec.recorded_us)] += 1
@@ -115,6 +117,7 @@ def test_opt_ins_follow_choices_and_refused_services(filled: Ledger, tmp_path: P
         ).all()
     assert Counter({(k, n, d): int(c) for k, n, d, c in rows}) == want
     assert any(k == "service" for k, _, _ in want)  # the generator refused some, kept others
+    assert any(n == "hotjar" for _, n, _ in want)  # only revision 2 has it
     filled.close()
 
 
