@@ -61,8 +61,10 @@ def line_chart(
             f'<text x="{LEFT - 6}" y="{gy + 4:.1f}" text-anchor="end">{esc(_number(top * frac, percent))}</text>'
         )
     for i in sorted({0, n // 2, n - 1}) if n else ():
+        # The end labels align inwards, so neither is cut at the edge.
+        anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
         parts.append(
-            f'<text x="{x(i):.1f}" y="{HEIGHT - 12}" text-anchor="middle">{esc(days[i])}</text>'
+            f'<text x="{x(i):.1f}" y="{HEIGHT - 12}" text-anchor="{anchor}">{esc(days[i])}</text>'
         )
     index = {d: i for i, d in enumerate(days)}
     for day, revision in markers:
