@@ -8,6 +8,7 @@ page a user's role does not allow answers 403, whether asked for or posted to.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import secrets
 from typing import TYPE_CHECKING
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from samtycke.server.state import ServerState
 
 FORM_LIMIT = 16 * 1024
+HASHING_AT_ONCE = 2
 HEADERS = {
     "content-security-policy": (
         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -77,6 +79,9 @@ class Console:
         self.state = state
         self.lockout = lockout or Lockout()
         self.displays = DisplayCounter()
+        # Each argon2id check takes 64 MiB for a moment: a burst of logins waits its turn
+        # instead of taking the memory of the whole thread pool at once.
+        self._hashing = asyncio.Semaphore(HASHING_AT_ONCE)
         self.rollup: RollupThread | None = None
 
     def open(self) -> None:
@@ -156,7 +161,9 @@ class Console:
                 status=429,
                 error=f"Too many failed logins. Try again in {minutes} minute{'s' if minutes != 1 else ''}.",
             )
-        user = await run_in_threadpool(authenticate, self.engine, name, form.get("password", ""))
+        async with self._hashing:
+            password = form.get("password", "")
+            user = await run_in_threadpool(authenticate, self.engine, name, password)
         if user is None:
             self.lockout.failed(name, address)
             return await self.login_form(request, status=401, error="Wrong user name or password.")
