@@ -56,7 +56,7 @@ def render_declarations(ctx: PageContext) -> Html:
         by_site.setdefault(site, []).append(
             Html(
                 f'<section aria-labelledby="d-{esc(fp[:12])}"><h3 id="d-{esc(fp[:12])}">'
-                f"Revision {esc(revision)} · {esc(fp[:12])} · first published {esc(format_us(int(created))[:19])} UTC</h3>"
+                f"Revision {esc(revision)} · {esc(fp[:12])} · first published {esc(format_us(int(created))[:19].replace('T', ' '))} UTC</h3>"
                 f"{body}</section>"
             )
         )
