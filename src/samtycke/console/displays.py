@@ -12,6 +12,7 @@ referrer, no user agent.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections import Counter
 from typing import Any
@@ -25,12 +26,14 @@ from samtycke.contract import LAYER_NAMES, MAX_DISPLAY_COUNT, MAX_DISPLAY_ENTRIE
 from samtycke.contract_rules import field_names
 from samtycke.ledger import schema
 from samtycke.ledger.upsert import add_counts
+from samtycke.ledger.view import short_error
 from samtycke.server.consents import check_rate, read_body, state_of
 from samtycke.server.cors import origin_allowed
 from samtycke.server.errors import ApiError
 from samtycke.server.sites import Site
 from samtycke.server.validation import parse_body
 
+log = logging.getLogger("samtycke.console")
 BODY_LIMIT = 2048
 FLUSH_SECONDS = 5.0
 Key = tuple[str, str, str, str]  # site, day, language, layer
@@ -119,7 +122,12 @@ class DisplayCounter:
         if self._thread is not None:
             self._thread.join(timeout=10)
         if self._engine is not None:
-            self.flush(self._engine)
+            try:
+                self.flush(self._engine)
+            except SQLAlchemyError as exc:  # shutting down: say what is lost, never fail the stop
+                log.warning(
+                    "samtycke: display counts not written at shutdown: %s", short_error(exc)
+                )
 
     def _loop(self) -> None:
         assert self._engine is not None  # set by start()
