@@ -11,6 +11,7 @@ Library code raises; only the CLI prints and chooses an exit code, read from the
     │   └── ChainError            exit 1  the hash chain does not verify
     ├── BannerBuildError          exit 2  the banner assets cannot be built
     ├── ScanError                 exit 2  the scan cannot run (bad URL, no browser…)
+    ├── ConsoleError              exit 2  a console user cannot be added, changed or removed
     └── ServeError                exit 3  the server cannot listen (port in use, no permission)
 """
 
@@ -74,6 +75,10 @@ class BannerBuildError(SamtyckeError):
 
 class ScanError(SamtyckeError):
     """A scan cannot run: bad URL, unreachable site or no browser."""
+
+
+class ConsoleError(SamtyckeError):
+    """A console user cannot be added, changed or removed (bad name, role or password)."""
 
 
 class ServeError(SamtyckeError):

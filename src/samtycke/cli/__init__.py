@@ -46,6 +46,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "mail",
         "Consent for tracking in e-mail: keys, choices, rewriting, counts.",
     ),
+    "user": (
+        "samtycke.cli.user",
+        "user",
+        "Add, remove or change the users of the privacy console.",
+    ),
     "scan": (
         "samtycke.cli.scan",
         "scan",

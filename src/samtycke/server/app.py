@@ -62,18 +62,24 @@ def create_app(config: ServerConfig) -> Starlette:
     sites = load_sites(config.declaration)  # fail before listening on a bad declaration
     state = ServerState(config, sites, RateLimiter(config.rate, config.burst))
     mail = mail_service(config, sites)  # None unless a mail key is configured
+    from samtycke.console.app import Console  # the console imports server parts itself
+
+    console = Console(state)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         state.open()
         if mail is not None and state.ledger is not None:
             mail.open(state.ledger)
+        console.open()
         try:
             yield
         finally:
+            console.close()
             state.close()
 
     routes = api_routes() + crossdomain_routes() + (mail.routes() if mail is not None else [])
+    routes += console.routes()
     if config.demo:
         from samtycke.server.demo import demo_routes
 
@@ -87,6 +93,7 @@ def create_app(config: ServerConfig) -> Starlette:
         middleware=[cors_middleware(sites.values())],
     )
     app.state.samtycke = state
+    app.state.console = console
     return app
 
 

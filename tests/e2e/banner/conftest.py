@@ -192,7 +192,7 @@ class Site:
     def posts(self) -> list[dict[str, Any]]:
         """The decisions POSTed to the consent API."""
         with self.lock:
-            return [h.json() for h in self.hits if h.method == "POST"]
+            return [h.json() for h in self.hits if h.method == "POST" and h.path == "/v1/consents"]
 
     def reset(self) -> None:
         """Forget everything before the next test."""
