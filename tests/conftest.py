@@ -84,7 +84,9 @@ def pg_url() -> Iterator[str]:
 # Fixtures that start or drive a real Chromium: a test using one is an e2e test.
 BROWSER_FIXTURES = frozenset({"browser", "page", "result", "site"})
 # Entry points that launch Chromium themselves; a test module importing one runs it.
-BROWSER_ENTRY_POINTS = frozenset({"scan", "launch_browser", "serve_pages", "run_job", "Monitor"})
+BROWSER_ENTRY_POINTS = frozenset(
+    {"scan", "launch_browser", "serve_pages", "run_job", "Monitor", "BrokerRunner"}
+)
 BROWSER_MODULES = ("samtycke.scanner", "tests.scanner", "samtycke.monitor")
 
 

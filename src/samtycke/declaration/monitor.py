@@ -105,8 +105,8 @@ class MonitorChecks(Checks):
             return DEFAULT_EVERY, 86400
         try:
             parsed = parse_expiry(value)
-        except ExpiryGrammarError as exc:
-            self.error(where, f"[monitor]: every {value!r} is not a duration {exc}")
+        except ExpiryGrammarError:
+            self.error(where, f"[monitor]: every {value!r} is not a duration {hint}")
             return DEFAULT_EVERY, 86400
         if parsed.seconds is None:
             self.error(where, f"[monitor]: every {value!r} is not a duration {hint}")

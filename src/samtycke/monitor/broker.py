@@ -9,6 +9,7 @@ the database itself, so only the job travels through the broker, never a report.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine
@@ -19,11 +20,16 @@ from samtycke.monitor.jobs import ScanJob, run_job
 ACTOR_NAME = "samtycke_scan"
 # A scan of a large site may take long; past this the job is stopped and failed.
 TIME_LIMIT_MS = 60 * 60 * 1000
-NAMESPACE = "samtycke"
 
 
-def connect(url: str, namespace: str | None = None) -> Any:
-    """A Dramatiq Redis broker at ``url``; :class:`MonitorError` when Redis does not answer."""
+def namespace_of(queue: str) -> str:
+    """The Redis key prefix of a queue: every key of it (heartbeats too) under one name."""
+    return f"samtycke.{queue}"
+
+
+def connect(url: str, queue: str) -> Any:
+    """A Dramatiq Redis broker at ``url`` for ``queue``; :class:`MonitorError` when Redis
+    does not answer."""
     try:
         from dramatiq.brokers.redis import RedisBroker
         from redis.exceptions import RedisError
@@ -34,7 +40,7 @@ def connect(url: str, namespace: str | None = None) -> Any:
     if not url.startswith(("redis://", "rediss://", "unix://")):
         raise MonitorError(f"broker {url!r} is not a Redis URL (give redis://HOST:6379/0)")
     try:
-        broker = RedisBroker(url=url, namespace=namespace or NAMESPACE)  # type: ignore[no-untyped-call]
+        broker = RedisBroker(url=url, namespace=namespace_of(queue))  # type: ignore[no-untyped-call]
         broker.client.ping()
     except (RedisError, ValueError) as exc:
         raise MonitorError(f"cannot reach the broker at {url}: {exc}") from None
@@ -65,16 +71,17 @@ def run_worker(
     queue: str,
     stop: threading.Event,
     *,
-    namespace: str | None = None,
     threads: int = 1,
+    on_ready: Callable[[], None] = lambda: None,
 ) -> None:
     """Take scan jobs from ``queue`` until ``stop`` is set, then finish the running ones."""
     import dramatiq
 
-    broker = connect(broker_url, namespace)
+    broker = connect(broker_url, queue)
     scan_actor(broker, queue, engine)
     worker = dramatiq.Worker(broker, queues={queue}, worker_threads=threads, worker_timeout=500)
     worker.start()
+    on_ready()
     try:
         stop.wait()
     finally:

@@ -36,10 +36,10 @@ class InProcessRunner:
 class BrokerRunner:
     """Sends jobs to the workers listening on ``queue`` (``samtycke monitor worker``)."""
 
-    def __init__(self, broker_url: str, queue: str, namespace: str | None = None) -> None:
+    def __init__(self, broker_url: str, queue: str) -> None:
         from samtycke.monitor.broker import connect, scan_actor
 
-        self.broker = connect(broker_url, namespace)
+        self.broker = connect(broker_url, queue)
         self.actor = scan_actor(self.broker, queue)
 
     def submit(self, job: ScanJob) -> None:

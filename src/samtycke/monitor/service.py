@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -12,15 +12,15 @@ from samtycke.declaration import Declaration, load_declaration
 from samtycke.errors import DeclarationFileError, MonitorError
 from samtycke.monitor.runners import BrokerRunner, InProcessRunner
 from samtycke.monitor.schedule import TICK_SECONDS, Scheduler, Target, targets_of
-from samtycke.monitor.settings import MonitorSettings
+from samtycke.monitor.settings import MonitorSettings, settings_from_env
 from samtycke.server.sites import declaration_files
 
 
-def load_targets(path: Path) -> list[Target]:
+def load_targets(path: Path, load: Callable[[str], Declaration] = load_declaration) -> list[Target]:
     """The monitored pages of every declaration under ``path`` (a file or a folder)."""
     decls: dict[str, Declaration] = {}
     for file in declaration_files(path):
-        decl = load_declaration(file)
+        decl = load(str(file))
         if decl.site.id in decls:
             raise DeclarationFileError(
                 f"{file}: site id {decl.site.id!r} is already declared in {decls[decl.site.id].path}"
@@ -89,3 +89,18 @@ class Monitor:
         else:
             self.runner.close()
         self.scheduler.alerts.close()
+
+
+def embedded(
+    engine: Engine, declarations: Iterable[Declaration], env: Mapping[str, str]
+) -> Monitor | None:
+    """The monitor ``samtycke serve`` runs beside the API (not started yet).
+
+    None when no declaration has a ``[monitor]`` table or ``SAMTYCKE_MONITOR=off``;
+    with a broker URL there the scans go to its workers instead of this process.
+    """
+    settings = settings_from_env(env)
+    targets = targets_of(declarations)
+    if not settings.embedded or not targets:
+        return None
+    return Monitor(engine, targets, settings)
