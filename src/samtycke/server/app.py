@@ -14,6 +14,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from samtycke.mail.server import mail_service
+from samtycke.monitor.service import embedded
+from samtycke.monitor.settings import settings_from_env
 from samtycke.server import pages
 from samtycke.server.client import RateLimiter
 from samtycke.server.config import ServerConfig, config_from_env, parse_proxies
@@ -61,15 +63,25 @@ def create_app(config: ServerConfig) -> Starlette:
     sites = load_sites(config.declaration)  # fail before listening on a bad declaration
     state = ServerState(config, sites, RateLimiter(config.rate, config.burst))
     mail = mail_service(config, sites)  # None unless a mail key is configured
+    settings_from_env(os.environ)  # a bad SAMTYCKE_MONITOR or SMTP setting fails here
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         state.open()
         if mail is not None and state.ledger is not None:
             mail.open(state.ledger)
+        monitor = None
+        if state.ledger is not None:
+            # Every replica may run one: each slot is claimed once in the database.
+            decls = [s.decl for s in sites.values()]
+            monitor = embedded(state.ledger.engine, decls, os.environ)
+        if monitor is not None:
+            monitor.start()
         try:
             yield
         finally:
+            if monitor is not None:
+                monitor.stop()
             state.close()
 
     routes = api_routes() + crossdomain_routes() + (mail.routes() if mail is not None else [])
