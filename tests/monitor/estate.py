@@ -28,10 +28,18 @@ purpose = "Keeps the session."
 [monitor]
 urls = ["{url}"]
 every = "1 day"
-max_pages = 3
+max_pages = {pages}
 depth = 1
 {extra}
 """
+
+
+def write_declaration(folder: Path, site: str, url: str, pages: int = 3, extra: str = "") -> Path:
+    """The declaration of a watched site at ``url`` whose [monitor] scans ``pages`` pages."""
+    path = folder / f"{site}.toml"
+    text = DECLARATION.format(site=site, url=url, pages=pages, extra=extra)
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 @dataclass
@@ -57,7 +65,5 @@ def watched_site(folder: Path, site: str = "watched", extra: str = "") -> Iterat
 
     with serve_app(route) as port:
         url = f"http://127.0.0.1:{port}/"
-        path = folder / f"{site}.toml"
-        path.write_text(DECLARATION.format(site=site, url=url, extra=extra), encoding="utf-8")
-        state.append(Watched(url, path))
+        state.append(Watched(url, write_declaration(folder, site, url, extra=extra)))
         yield state[0]

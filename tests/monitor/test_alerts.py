@@ -26,7 +26,7 @@ ALERT = Alert(
             "detail": "marketing cookie set before any consent was given",
         }
     ],
-    report_url="https://consent.shop.example/console/monitoring/scans/0123abcd",
+    report_url="https://consent.shop.example/console/monitoring?scan=0123abcd",
 )
 
 
@@ -50,7 +50,7 @@ def test_the_text_names_every_new_cookie_and_violation() -> None:
     assert text.startswith(f"{ALERT.subject} on https://shop.example/\n")
     assert "- set-before-consent: _fbp on https://shop.example/: marketing cookie" in text
     assert "- _fbp (shop.example)" in text
-    assert "Report: https://consent.shop.example/console/monitoring/scans/0123abcd" in text
+    assert "Report: https://consent.shop.example/console/monitoring?scan=0123abcd" in text
 
 
 def test_an_email_goes_out_over_starttls_with_a_login(tmp_path: Path) -> None:

@@ -118,7 +118,7 @@ def test_news_goes_to_the_mail_server_and_the_webhook(engine: Engine, tmp_path: 
         scheduler.send_alerts()  # sent once only
         scheduler.alerts.wait()
     assert len(sink.messages) == 1 and len(hook.bodies) == 1
-    assert f"/console/monitoring/scans/{scan_id}" in hook.bodies[0]["text"]
+    assert f"/console/monitoring?scan={scan_id}" in hook.bodies[0]["text"]
     row = history.scan(engine, scan_id)
     assert row is not None
     assert row.alert_result == "e-mailed privacy@shop.example; webhook answered 200"

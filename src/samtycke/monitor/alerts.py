@@ -42,7 +42,7 @@ class Alert:
     @classmethod
     def of(cls, row: ScanRow, public_url: str | None) -> Alert:
         """The alert for a stored scan; links to the console's report when the URL is known."""
-        link = f"{public_url}/console/monitoring/scans/{row.id}" if public_url else None
+        link = f"{public_url}/console/monitoring?scan={row.id}" if public_url else None
         return cls(row.site, row.url, row.id, row.new_cookies, row.new_violations, link)
 
     @property

@@ -14,8 +14,6 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from samtycke.mail.server import mail_service
-from samtycke.monitor.service import embedded
-from samtycke.monitor.settings import settings_from_env
 from samtycke.server import pages
 from samtycke.server.client import RateLimiter
 from samtycke.server.config import ServerConfig, config_from_env, parse_proxies
@@ -63,6 +61,10 @@ def create_app(config: ServerConfig) -> Starlette:
     sites = load_sites(config.declaration)  # fail before listening on a bad declaration
     state = ServerState(config, sites, RateLimiter(config.rate, config.burst))
     mail = mail_service(config, sites)  # None unless a mail key is configured
+    # Imported here: the monitor builds on the server's settings and site loading.
+    from samtycke.monitor.service import embedded
+    from samtycke.monitor.settings import settings_from_env
+
     settings_from_env(os.environ)  # a bad SAMTYCKE_MONITOR or SMTP setting fails here
 
     @contextlib.asynccontextmanager
