@@ -156,5 +156,7 @@ class Scheduler:
                 self.tick()
             except SamtyckeError as exc:  # a database away for a while: try next tick
                 LOGGER.warning("monitor tick failed: %s", exc)
+            except Exception:  # never let one bad tick end the schedule of every site
+                LOGGER.exception("monitor tick failed")
             if stop.wait(interval):
                 return

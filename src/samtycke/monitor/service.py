@@ -80,7 +80,7 @@ class Monitor:
         self.scheduler.alerts.wait()
 
     def stop(self) -> None:
-        """Stop ticking; scans running here are left to finish on their daemon threads."""
+        """Stop ticking and drop queued scans; a scan already running here finishes first."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
