@@ -122,7 +122,7 @@ def run(
 @_BROKER
 @_QUEUE
 def scan_now(site: str, declaration: Path, db: str, broker: str | None, queue: str) -> None:
-    """Scan every monitored page of SITE now and store the reports (alerts as scheduled).
+    """Scan every monitored page of SITE now, store the reports and send their alerts.
 
     With --broker the scans are queued for the workers and the command returns.
     """
