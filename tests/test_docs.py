@@ -67,6 +67,7 @@ def test_exit_codes_are_documented() -> None:
         "enforcement.md",
         "scanner.md",
         "email.md",
+        "console.md",
     ],
 )
 def test_doc_exists_and_links_resolve(doc: str) -> None:

@@ -11,6 +11,8 @@ export type StorageKind = "localStorage" | "sessionStorage";
 
 export type Position = "bottom" | "top" | "left" | "right";
 
+export type Layer = "banner" | "settings";
+
 /** ``POST /v1/consents``: one decision as the banner (or any client) sends it. */
 export interface ConsentRequest {
   /** site id from the declaration */
@@ -202,4 +204,20 @@ export interface ConsentCookie {
   method: Method;
   categories: string[];
   refused_services: string[];
+}
+
+/** How often one layer was shown in one language since the page's last beacon. */
+export interface DisplayCount {
+  /** one of the site's languages */
+  language: string;
+  /** banner: the first layer; settings: the settings layer */
+  layer: Layer;
+  /** displays since the last beacon */
+  count: number;
+}
+
+/** ``POST /v1/sites/{site}/displays``: banner displays, summed, naming nobody. */
+export interface DisplayBatch {
+  /** one entry per language and layer */
+  displays: DisplayCount[];
 }

@@ -1,8 +1,9 @@
 // Decisions go to the consent API; until it records one it waits in localStorage and is
 // retried on every page load, with the same decision_id, so a retry is never a second record.
+// It also counts banner displays in aggregate (countDisplays) for the console.
 // An add-on (assets/addon-send.js): only a samtycke.js with a consent endpoint gets it.
-import { addon } from "./addon";
-import type { ConsentRequest, ConsentResponse } from "./contract";
+import { type Core, addon } from "./addon";
+import type { ConsentRequest, ConsentResponse, DisplayCount, Layer } from "./contract";
 import { RECEIPT } from "./receipt";
 
 export type Body = ConsentRequest;
@@ -75,12 +76,50 @@ export function retry(endpoint: string): void {
   for (const p of load()) post(endpoint, p.b);
 }
 
+/** Count each time a layer appears, per language; beacon the sums when the page is hidden.
+ * Nothing that tells people apart: no id, no URL, only (language, layer, count). The beacon
+ * is a keepalive fetch, not navigator.sendBeacon: sendBeacon always sends cookies, and on a
+ * consent server under the site's domain that would include the consent cookie and its id. */
+export function countDisplays(core: Core, to: string): void {
+  const root = document.getElementById("samtycke");
+  if (!root) return;
+  let counts: Record<string, number> = {};
+  let shown = "";
+  new MutationObserver(() => {
+    const layer = root.querySelector(".stk-o") ? "settings" : root.querySelector(".stk-b") ? "banner" : "";
+    // A re-render of the same layer (another language) is not another display.
+    if (layer && layer != shown) counts[core.lang() + " " + layer] = (counts[core.lang() + " " + layer] || 0) + 1;
+    shown = layer;
+  }).observe(root, { childList: true, subtree: true });
+  const flush = () => {
+    const displays: DisplayCount[] = Object.entries(counts).map(([k, n]) => {
+      const [language, layer] = k.split(" ");
+      return { language, layer: layer as Layer, count: Math.min(n, 100) };
+    });
+    counts = {};
+    if (displays.length)
+      fetch(to, {
+        method: "POST",
+        keepalive: true,
+        credentials: "omit",
+        referrerPolicy: "no-referrer",
+        body: JSON.stringify({ displays: displays.slice(0, 16) }),
+      }).catch(() => {});
+  };
+  addEventListener("pagehide", flush);
+  document.addEventListener("visibilitychange", () => document.visibilityState == "hidden" && flush());
+}
+
 addon((core) => {
   const { cfg } = core;
   const to = () => core.here(cfg.endpoint!);
   return cfg.endpoint
     ? {
-        start: () => void retry(to()),
+        start() {
+          retry(to());
+          countDisplays(core, to().replace(/\/v1\/consents$/, `/v1/sites/${cfg.site}/displays`));
+          return undefined;
+        },
         decided(method, source) {
           const s = core.state()!;
           return send(to(), {

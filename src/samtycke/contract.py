@@ -1,12 +1,14 @@
 """The consent contract: the one typed definition of what banner, server and middleware exchange.
 
-Five shapes cross a seam between two parts of samtycke:
+Six shapes cross a seam between two parts of samtycke:
 
 - :class:`ConsentRequest` — the body the banner POSTs to ``/v1/consents``;
 - :class:`ConsentResponse` — the 201 answer (with the ledger's receipt);
 - :class:`History` — ``GET /v1/consents/{consent_id}``;
 - :class:`BannerConfig` — what ``samtycke.js`` embeds and ``GET /v1/sites/{site}`` returns;
-- :class:`ConsentCookie` — the decision kept in the ``samtycke`` cookie.
+- :class:`ConsentCookie` — the decision kept in the ``samtycke`` cookie;
+- :class:`DisplayBatch` — the banner's display counts, beaconed to
+  ``/v1/sites/{site}/displays`` (aggregates only, nothing that tells people apart).
 
 They are plain frozen dataclasses (no validation library on the hot path).
 Each field's type says what JSON it holds; an ``Annotated`` :class:`Rule`
@@ -28,10 +30,16 @@ Source = Literal["banner", "settings", "api", "placeholder", "gpc", "dnt"]
 SignalMode = Literal["necessary-only", "necessary-and-functional", "ignore"]
 StorageKind = Literal["localStorage", "sessionStorage"]
 Position = Literal["bottom", "top", "left", "right"]
+Layer = Literal["banner", "settings"]
 
 METHOD_NAMES: tuple[str, ...] = get_args(Method)
 SOURCE_NAMES: tuple[str, ...] = get_args(Source)
 SIGNAL_MODES: tuple[str, ...] = get_args(SignalMode)
+LAYER_NAMES: tuple[str, ...] = get_args(Layer)
+# A beacon carries at most this many (language, layer) counts, each at most
+# MAX_DISPLAY_COUNT: one page shows its banner a handful of times, not thousands.
+MAX_DISPLAY_ENTRIES = 16
+MAX_DISPLAY_COUNT = 100
 # How many hex digits of the fingerprint the consent cookie carries: enough to
 # notice any change of the declaration, short enough for every request's Cookie.
 COOKIE_FINGERPRINT_DIGITS = 12
@@ -242,6 +250,30 @@ class ConsentCookie:
     refused_services: list[Slug]
 
 
+@dataclass(frozen=True, slots=True)
+class DisplayCount:
+    """How often one layer was shown in one language since the page's last beacon."""
+
+    language: Annotated[str, Rule("one of the site's languages")]
+    layer: Annotated[Layer, Rule("banner: the first layer; settings: the settings layer")]
+    count: Annotated[
+        int, Rule("displays since the last beacon", minimum=1, maximum=MAX_DISPLAY_COUNT)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class DisplayBatch:
+    """``POST /v1/sites/{site}/displays``: banner displays, summed, naming nobody.
+
+    No id, no address, no URL: the server adds the counts to per-day totals
+    (its own UTC day) and keeps nothing else of the request.
+    """
+
+    displays: Annotated[
+        list[DisplayCount], Rule("one entry per language and layer", max_items=MAX_DISPLAY_ENTRIES)
+    ]
+
+
 MODELS: tuple[type, ...] = (
     ConsentRequest,
     ConsentResponse,
@@ -256,6 +288,8 @@ MODELS: tuple[type, ...] = (
     Theme,
     BannerConfig,
     ConsentCookie,
+    DisplayCount,
+    DisplayBatch,
 )
 
 TS_ALIASES: dict[str, Any] = {
@@ -264,4 +298,5 @@ TS_ALIASES: dict[str, Any] = {
     "SignalMode": SignalMode,
     "StorageKind": StorageKind,
     "Position": Position,
+    "Layer": Layer,
 }

@@ -29,6 +29,7 @@ class Rule:
     description: str | None = None
     pattern: str | None = None
     minimum: int | None = None
+    maximum: int | None = None
     max_length: int | None = None
     max_items: int | None = None
     format: str | None = None

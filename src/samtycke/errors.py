@@ -12,6 +12,7 @@ Library code raises; only the CLI prints and chooses an exit code, read from the
     ├── BannerBuildError          exit 2  the banner assets cannot be built
     ├── ScanError                 exit 2  the scan cannot run (bad URL, no browser…)
     ├── MonitorError              exit 2  scheduled scans cannot run (no broker, unknown site)
+    ├── ConsoleError              exit 2  a console user cannot be added, changed or removed
     └── ServeError                exit 3  the server cannot listen (port in use, no permission)
 """
 
@@ -79,6 +80,10 @@ class ScanError(SamtyckeError):
 
 class MonitorError(SamtyckeError):
     """Scheduled scans cannot run: the broker does not answer, the site is not monitored."""
+
+
+class ConsoleError(SamtyckeError):
+    """A console user cannot be added, changed or removed (bad name, role or password)."""
 
 
 class ServeError(SamtyckeError):

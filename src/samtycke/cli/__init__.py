@@ -51,6 +51,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "monitor",
         "Scheduled scans of every site: history, alerts, distributed workers.",
     ),
+    "user": (
+        "samtycke.cli.user",
+        "user",
+        "Add, remove or change the users of the privacy console.",
+    ),
     "scan": (
         "samtycke.cli.scan",
         "scan",

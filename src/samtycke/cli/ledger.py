@@ -18,7 +18,7 @@ from typing import Any, TextIO
 import click
 
 from samtycke.cli._common import DB_OPTION, atomic_output
-from samtycke.errors import LedgerError
+from samtycke.errors import ChainError, LedgerError
 from samtycke.ledger import FORMATS, Ledger, daily_stats, export_records, format_us, purge
 from samtycke.ledger.retention import MAX_DAYS
 
@@ -110,10 +110,18 @@ def verify(db: str, anchors: Path | None) -> None:
     """Check the chain over one snapshot (and against anchors); exit 1 naming the first bad entry."""
     from samtycke.ledger import verify_chain
     from samtycke.ledger.anchors import check_anchors, load_anchors
+    from samtycke.ledger.runs import record_run
 
     signed = load_anchors(anchors) if anchors is not None else []
     with Ledger(db) as led:
-        result = verify_chain(led, also=lambda view, v: check_anchors(view, v, signed))
+        try:
+            result = verify_chain(led, also=lambda view, v: check_anchors(view, v, signed))
+        except ChainError as exc:
+            record_run(led.engine, "verify", False, str(exc))
+            raise
+        record_run(
+            led.engine, "verify", True, f"{result.records} records, head seq {result.head.seq}"
+        )
     head = result.head
     start = f" (after the purge at seq {result.purge.seq})" if result.purge else ""
     click.echo(

@@ -35,6 +35,7 @@ from samtycke.ledger.chain import BrokenChain, Verified
 from samtycke.ledger.purge_entry import decode_purge
 from samtycke.ledger.receipts import ProofError
 from samtycke.ledger.records import compact_json, format_us
+from samtycke.ledger.runs import record_run
 from samtycke.ledger.signing import PublicKey, SigningKey
 from samtycke.ledger.store import Ledger, now_us
 from samtycke.ledger.tree import missing_nodes, store_nodes, tree_of
@@ -119,6 +120,9 @@ def write_anchor(
             _write_new(path.with_suffix(".tsr"), reply)
     except OSError as exc:
         raise LedgerError(f"cannot write the anchor into {out}: {exc.strerror or exc}") from None
+    record_run(
+        ledger.engine, "anchor", True, f"seq {head.seq} hash {head.hash} → {path.name}", stamp
+    )
     return path, statement
 
 

@@ -85,6 +85,40 @@ _M005 = (
         PRIMARY KEY (lo, size))""",
 )
 
+# The privacy console: its users and sessions, and aggregates that name nobody
+# (banner displays and decisions summed per site, day and a few properties).
+# None of these is a ledger entry: verify walks consent_records and chain_purges
+# only, so these tables are outside its "every row" rule by construction.
+_M006 = (
+    """CREATE TABLE IF NOT EXISTS console_users (
+        name VARCHAR(64) NOT NULL, role VARCHAR(8) NOT NULL, password_hash TEXT NOT NULL,
+        changed_us BIGINT NOT NULL, PRIMARY KEY (name))""",
+    # Only the sha256 of a session id is stored: a copy of the table opens no session.
+    """CREATE TABLE IF NOT EXISTS console_sessions (
+        id_hash VARCHAR(64) NOT NULL, user_name VARCHAR(64) NOT NULL, csrf VARCHAR(64) NOT NULL,
+        created_us BIGINT NOT NULL, seen_us BIGINT NOT NULL, PRIMARY KEY (id_hash))""",
+    "CREATE INDEX IF NOT EXISTS ix_console_sessions_user ON console_sessions (user_name)",
+    """CREATE TABLE IF NOT EXISTS console_displays (
+        site VARCHAR(100) NOT NULL, day VARCHAR(10) NOT NULL, language VARCHAR(16) NOT NULL,
+        layer VARCHAR(8) NOT NULL, count BIGINT NOT NULL,
+        PRIMARY KEY (site, day, language, layer))""",
+    """CREATE TABLE IF NOT EXISTS console_decisions (
+        site VARCHAR(100) NOT NULL, day VARCHAR(10) NOT NULL, language VARCHAR(16) NOT NULL,
+        revision INTEGER NOT NULL, method VARCHAR(16) NOT NULL, source VARCHAR(16) NOT NULL,
+        count BIGINT NOT NULL, PRIMARY KEY (site, day, language, revision, method, source))""",
+    """CREATE TABLE IF NOT EXISTS console_optins (
+        site VARCHAR(100) NOT NULL, day VARCHAR(10) NOT NULL, revision INTEGER NOT NULL,
+        kind VARCHAR(8) NOT NULL, name VARCHAR(64) NOT NULL, count BIGINT NOT NULL,
+        PRIMARY KEY (site, day, revision, kind, name))""",
+    # How far the decision aggregates have read the chain: each seq counted once.
+    """CREATE TABLE IF NOT EXISTS console_rollup (
+        id INTEGER NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (id))""",
+    "INSERT INTO console_rollup (id, seq) VALUES (1, 0)",
+    """CREATE TABLE IF NOT EXISTS console_runs (
+        kind VARCHAR(16) NOT NULL, ran_us BIGINT NOT NULL, ok INTEGER NOT NULL,
+        detail TEXT NOT NULL, PRIMARY KEY (kind))""",
+)
+
 # Scheduled scans (samtycke.monitor): outside the hash chain, as the mail counts
 # are. One row per scan of one start URL; ``slot_us`` is the schedule slot it
 # was claimed for, unique per site and URL, so replicas never scan a slot twice.
@@ -134,6 +168,11 @@ def m005_merkle_nodes(conn: Connection) -> None:
     _run(_M005)(conn)
 
 
+def m006_console(conn: Connection) -> None:
+    """The privacy console: users, sessions, display and decision aggregates, runs."""
+    _run(_M006)(conn)
+
+
 def m007_monitor_scans(conn: Connection) -> None:
     """Scheduled scans of every site: each report, what was new in it, its alert."""
     _run(_M007)(conn)
@@ -145,6 +184,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     m003_record_format_2,
     m004_mail_counts,
     m005_merkle_nodes,
+    m006_console,
     m007_monitor_scans,
 ]
 MIGRATION_NAMES = tuple(m.__name__ for m in MIGRATIONS)

@@ -126,6 +126,71 @@ mail_last_open = Table(
     Column("day", String(10), nullable=False),
 )
 
+# The privacy console (m006): users, sessions (only a hash of each id), the
+# aggregates its analytics read (no row names a person), and when verify and
+# anchor last ran. None is a ledger entry.
+console_users = Table(
+    "console_users",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("role", String(8), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("changed_us", BigInteger, nullable=False),
+)
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("user_name", String(64), nullable=False, index=True),
+    Column("csrf", String(64), nullable=False),
+    Column("created_us", BigInteger, nullable=False),
+    Column("seen_us", BigInteger, nullable=False),
+)
+console_displays = Table(
+    "console_displays",
+    metadata,
+    Column("site", String(100), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("language", String(16), primary_key=True),
+    Column("layer", String(8), primary_key=True),
+    Column("count", BigInteger, nullable=False),
+)
+console_decisions = Table(
+    "console_decisions",
+    metadata,
+    Column("site", String(100), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("language", String(16), primary_key=True),
+    Column("revision", Integer, primary_key=True, autoincrement=False),
+    Column("method", String(16), primary_key=True),
+    Column("source", String(16), primary_key=True),
+    Column("count", BigInteger, nullable=False),
+)
+console_optins = Table(
+    "console_optins",
+    metadata,
+    Column("site", String(100), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("revision", Integer, primary_key=True, autoincrement=False),
+    Column("kind", String(8), primary_key=True),  # "category" or "service"
+    Column("name", String(64), primary_key=True),
+    Column("count", BigInteger, nullable=False),
+)
+console_rollup = Table(
+    "console_rollup",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, nullable=False),
+)
+console_runs = Table(
+    "console_runs",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("ran_us", BigInteger, nullable=False),
+    Column("ok", Integer, nullable=False),
+    Column("detail", Text, nullable=False),
+)
+
 # Scheduled scans (samtycke.monitor), outside the chain: ``verify`` walks only the
 # chained tables and the snapshots. JSON text in report, new_cookies, new_violations.
 monitor_scans = Table(

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, Table, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from samtycke.errors import LedgerError
 from samtycke.ledger import schema
+from samtycke.ledger.upsert import add_statement, insert_for
 
 _C = schema.mail_counts
 _L = schema.mail_last_open
@@ -32,17 +32,12 @@ class CampaignCounts:
 def count(engine: Engine, site: str, campaign: str, kind: str) -> None:
     """Add one ``kind`` ("open" or "click") to the campaign's counter (blocking)."""
     values = {"site": site, "campaign": campaign, "kind": kind, "count": 1}
-    ins = _insert(engine).values(**values)
-    stmt = ins.on_conflict_do_update(
-        index_elements=[_C.c.site, _C.c.campaign, _C.c.kind],
-        set_={"count": _C.c["count"] + 1},
-    )
-    _run(engine, stmt)
+    _run(engine, add_statement(engine.dialect.name, _C).values(**values))
 
 
 def note_last_open(engine: Engine, site: str, recipient: str, day: str) -> None:
     """Keep ``day`` (YYYY-MM-DD) as the recipient id's last open (blocking)."""
-    ins = _insert(engine, _L).values(site=site, recipient=recipient, day=day)
+    ins = insert_for(engine.dialect.name, _L).values(site=site, recipient=recipient, day=day)
     stmt = ins.on_conflict_do_update(index_elements=[_L.c.site, _L.c.recipient], set_={"day": day})
     _run(engine, stmt)
 
@@ -72,13 +67,6 @@ def campaign_counts(engine: Engine, site: str) -> list[CampaignCounts]:
     return [
         CampaignCounts(c, found[c].get("open", 0), found[c].get("click", 0)) for c in sorted(found)
     ]
-
-
-def _insert(engine: Engine, table: Table = _C) -> postgresql.Insert | sqlite.Insert:
-    # Both dialects spell an upsert the same way (ON CONFLICT … DO UPDATE).
-    if engine.dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
 
 
 def _run(engine: Engine, stmt: object) -> None:

@@ -67,11 +67,16 @@ def create_app(config: ServerConfig) -> Starlette:
 
     settings_from_env(os.environ)  # a bad SAMTYCKE_MONITOR or SMTP setting fails here
 
+    from samtycke.console.app import Console  # the console imports server parts itself
+
+    console = Console(state)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         state.open()
         if mail is not None and state.ledger is not None:
             mail.open(state.ledger)
+        console.open()
         monitor = None
         if state.ledger is not None:
             # Every replica may run one: each slot is claimed once in the database.
@@ -84,9 +89,11 @@ def create_app(config: ServerConfig) -> Starlette:
         finally:
             if monitor is not None:
                 monitor.stop()
+            console.close()
             state.close()
 
     routes = api_routes() + crossdomain_routes() + (mail.routes() if mail is not None else [])
+    routes += console.routes()
     if config.demo:
         from samtycke.server.demo import demo_routes
 
@@ -105,6 +112,7 @@ def create_app(config: ServerConfig) -> Starlette:
         ],
     )
     app.state.samtycke = state
+    app.state.console = console
     return app
 
 

@@ -16,6 +16,8 @@ from samtycke.contract import (
     BannerConfig,
     ConsentRequest,
     ConsentResponse,
+    DisplayBatch,
+    DisplayCount,
     History,
 )
 from samtycke.contract_rules import schemas
@@ -133,6 +135,23 @@ def paths() -> dict[str, Any]:
             (304, 404, 503),
             (SITE,),
         ),
+        "/v1/sites/{site}/displays": {
+            "post": {
+                "summary": "Add the banner's display counts to the site's daily totals",
+                "parameters": [SITE],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        media: {"schema": _ref(DisplayBatch)}
+                        for media in ("text/plain", "application/json")
+                    },
+                },
+                "responses": {
+                    "204": {"description": "Counted (in aggregate only)"},
+                    **_errors((400, 403, 404, 413, 422, 429)),
+                },
+            }
+        },
         "/v1/sites/{site}/samtycke.js": _get("The banner script", js, (304, 404, 503), (SITE,)),
         "/v1/sites/{site}/samtycke.css": _get(
             "The banner CSS when separate", css, (304, 404, 503), (SITE,)
@@ -188,6 +207,64 @@ def paths() -> dict[str, Any]:
         "/openapi.json": _get("This document", _json({"type": "object"}), ()),
         "/robots.txt": _get("Crawling rules", _text("text/plain"), ()),
         **_shared_and_mail_paths(html),
+        **_console_paths(html, css),
+    }
+
+
+def _console_paths(html: dict[str, Any], css: dict[str, Any]) -> dict[str, Any]:
+    """The privacy console (docs/console.md): HTML pages and forms, not an API."""
+    form = {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {"type": "object", "additionalProperties": {"type": "string"}}
+            }
+        },
+    }
+
+    def answers(*codes: str) -> dict[str, Any]:
+        text = {
+            "200": "The page",
+            "303": "To the login form, or on after a form",
+            "400": "The form cannot be read",
+            "401": "Not signed in, or a wrong password",
+            "403": "Foreign or missing Origin, a wrong form token, or a role that may not",
+            "404": "No such page",
+            "405": "The page takes no form",
+            "413": "Form larger than 16 KB",
+            "415": "Not a URL-encoded form",
+            "429": "Too many failed logins",
+            "503": "The ledger is not open",
+        }
+        return {
+            c: {"description": text[c], **({} if c == "303" else {"content": html})} for c in codes
+        }
+
+    posted = ("303", "400", "401", "403", "404", "405", "413", "415", "503")
+    page = {
+        "get": {"summary": "A console page", "responses": answers("200", "303", "404", "503")},
+        "post": {
+            "summary": "A console page's form",
+            "requestBody": form,
+            "responses": answers(*posted),
+        },
+    }
+    slug = {"parameters": [_param("slug", "path")], **page}
+    return {
+        "/console": page,
+        "/console/{slug}": slug,
+        "/console/console.css": _get("The console's stylesheet", css, ()),
+        "/console/login": {
+            "get": {"summary": "The login form", "responses": answers("200")},
+            "post": {
+                "summary": "Sign in",
+                "requestBody": form,
+                "responses": answers("200", "303", "400", "401", "403", "413", "415", "429", "503"),
+            },
+        },
+        "/console/logout": {
+            "post": {"summary": "Sign out", "requestBody": form, "responses": answers(*posted)}
+        },
     }
 
 
@@ -262,7 +339,10 @@ def _shared_and_mail_paths(html: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-SCHEMAS: dict[str, Any] = {"Error": _ERROR_SCHEMA, **schemas(MODELS, closed=(ConsentRequest,))}
+SCHEMAS: dict[str, Any] = {
+    "Error": _ERROR_SCHEMA,
+    **schemas(MODELS, closed=(ConsentRequest, DisplayBatch, DisplayCount)),
+}
 
 
 def openapi_document() -> dict[str, Any]:
