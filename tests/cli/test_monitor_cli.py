@@ -50,7 +50,7 @@ def test_history_lists_the_scans_with_their_news(db: str) -> None:
     assert code == 0
     lines = out.splitlines()
     assert "https://shop.example/: failed: cannot reach https://shop.example/: refused" in lines[0]
-    assert "1 page, 0 cookies, 0 violations (1 new cookies, 0 new violations)" in lines[1]
+    assert "1 page, 0 cookies, 0 violations (1 new cookie, 0 new violations)" in lines[1]
     assert lines[2] == "  new cookie _fbp (shop.example)"
 
 

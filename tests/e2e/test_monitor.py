@@ -31,7 +31,7 @@ def test_scan_now_then_history_show_what_is_new(
         decl = str(site.declaration)
         code, out, _ = run("monitor", "scan-now", "watched", "-d", decl, "--db", db)
         assert code == 0, out
-        assert "2 pages, 1 cookie, 0 violations (1 new cookies, 0 new violations)" in out
+        assert "2 pages, 1 cookie, 0 violations (1 new cookie, 0 new violations)" in out
         site.cookies = [*site.cookies, "_fbp=fb.1.2; Max-Age=7776000; Path=/"]
         code, out, _ = run("monitor", "scan-now", "watched", "-d", decl, "--db", db)
         assert code == 1  # a new violation

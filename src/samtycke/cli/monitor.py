@@ -230,7 +230,8 @@ def _print_rows(rows: list[ScanRow]) -> None:
         click.echo(
             f"{when} {r.id} {r.url}: {plural(r.pages or 0, 'page')}, "
             f"{plural(r.cookies or 0, 'cookie')}, {plural(r.violations or 0, 'violation')}"
-            f" ({len(r.new_cookies)} new cookies, {len(r.new_violations)} new violations)"
+            f" ({plural(len(r.new_cookies), 'new cookie')}, "
+            f"{plural(len(r.new_violations), 'new violation')})"
         )
         for c in r.new_cookies:
             click.echo(f"  new cookie {c['name']} ({c['domain']})")
