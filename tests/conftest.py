@@ -86,7 +86,10 @@ def pg_url() -> Iterator[str]:
 # Fixtures that start or drive a real Chromium: a test using one is an e2e test.
 BROWSER_FIXTURES = frozenset({"browser", "page", "result", "site"})
 # Entry points that launch Chromium themselves; a test module importing one runs it.
-BROWSER_ENTRY_POINTS = frozenset({"scan", "launch_browser", "serve_pages"})
+BROWSER_ENTRY_POINTS = frozenset(
+    {"scan", "launch_browser", "serve_pages", "run_job", "Monitor", "BrokerRunner"}
+)
+BROWSER_MODULES = ("samtycke.scanner", "tests.scanner", "samtycke.monitor")
 # Subcommands of the samtycke CLI that launch Chromium; a test passing one runs it.
 BROWSER_COMMANDS = frozenset({"scan"})
 
@@ -120,7 +123,7 @@ def needs_browser(item: pytest.Item) -> bool:
     module = getattr(item, "module", None)
     names = vars(module) if module is not None else {}
     if any(
-        getattr(names.get(n), "__module__", "").startswith(("samtycke.scanner", "tests.scanner"))
+        getattr(names.get(n), "__module__", "").startswith(BROWSER_MODULES)
         for n in BROWSER_ENTRY_POINTS
     ):
         return True

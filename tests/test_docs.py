@@ -16,7 +16,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 def sections(text: str) -> dict[str, str]:
     """Markdown sections keyed by the command in their `## \\`samtycke …\\`` heading."""
     out: dict[str, str] = {}
-    parts = re.split(r"^#{2,3} `samtycke ([a-z ]+)", text, flags=re.M)
+    parts = re.split(r"^#{2,3} `samtycke ([a-z -]+)", text, flags=re.M)
     for name, body in zip(parts[1::2], parts[2::2], strict=True):
         out[name.strip()] = body
     return out

@@ -11,6 +11,7 @@ Library code raises; only the CLI prints and chooses an exit code, read from the
     │   └── ChainError            exit 1  the hash chain does not verify
     ├── BannerBuildError          exit 2  the banner assets cannot be built
     ├── ScanError                 exit 2  the scan cannot run (bad URL, no browser…)
+    ├── MonitorError              exit 2  scheduled scans cannot run (no broker, unknown site)
     ├── ConsoleError              exit 2  a console user cannot be added, changed or removed
     └── ServeError                exit 3  the server cannot listen (port in use, no permission)
 """
@@ -75,6 +76,10 @@ class BannerBuildError(SamtyckeError):
 
 class ScanError(SamtyckeError):
     """A scan cannot run: bad URL, unreachable site or no browser."""
+
+
+class MonitorError(SamtyckeError):
+    """Scheduled scans cannot run: the broker does not answer, the site is not monitored."""
 
 
 class ConsoleError(SamtyckeError):

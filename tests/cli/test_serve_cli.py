@@ -89,3 +89,21 @@ def test_an_invalid_declaration_exits_1(tmp_path: Path) -> None:
     bad.write_text('[site]\nid = "Bad Id"\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["serve", "--declaration", str(bad)])
     assert result.exit_code == 1 and "samtycke.toml:" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SAMTYCKE_MONITOR": "amqp://guest@127.0.0.1/"}, "SAMTYCKE_MONITOR has value"),
+        ({"SAMTYCKE_SMTP_HOST": "mail.example", "SAMTYCKE_SMTP_PORT": "x"}, "SAMTYCKE_SMTP_PORT"),
+    ],
+)
+def test_a_bad_monitor_setting_stops_serve_in_one_line(
+    tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    decl = write_site(tmp_path, "shop", "shop.example")
+    args = ["serve", "--declaration", str(decl), "--db", f"sqlite:///{tmp_path / 'l.db'}"]
+    result = CliRunner().invoke(main, args, env=env)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("samtycke: ") and message in result.stderr
+    assert "Traceback" not in result.stderr

@@ -46,6 +46,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "mail",
         "Consent for tracking in e-mail: keys, choices, rewriting, counts.",
     ),
+    "monitor": (
+        "samtycke.cli.monitor",
+        "monitor",
+        "Scheduled scans of every site: history, alerts, distributed workers.",
+    ),
     "user": (
         "samtycke.cli.user",
         "user",

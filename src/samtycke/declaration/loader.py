@@ -27,6 +27,7 @@ from samtycke.declaration.models import (
     StorageKind,
     normalize_domain,
 )
+from samtycke.declaration.monitor import MonitorChecks
 from samtycke.declaration.patterns import PatternError, check_name
 from samtycke.declaration.shared import SharedConsentChecks
 from samtycke.declaration.site import SiteChecks
@@ -45,6 +46,7 @@ _TOP_KEYS = (
     "email",
     "external_pages",
     "shared_consent",
+    "monitor",
 )
 _CATEGORY_KEYS = ("label", "description", "refusable")
 _SERVICE_KEYS = ("id", "name", "provider", "category", "privacy_policy", "purpose")
@@ -166,7 +168,7 @@ def _toml_key_note(text: str, line: int, message: str) -> str:
     return f" (in the header [{table.group(1)}])" if table else ""
 
 
-class _Validator(SiteChecks, EmailChecks, ExternalChecks, SharedConsentChecks):
+class _Validator(SiteChecks, EmailChecks, ExternalChecks, SharedConsentChecks, MonitorChecks):
     """Walks the parsed TOML section by section, collecting problems instead of stopping."""
 
     def declaration(self, data: dict[str, Any], path: Path | None) -> Declaration | None:
@@ -179,6 +181,7 @@ class _Validator(SiteChecks, EmailChecks, ExternalChecks, SharedConsentChecks):
         storage = self.storages(data.get("storage", []), categories, services)
         email = self.email(data.get("email"))
         external = self.external_pages(data.get("external_pages", []), services, cookies)
+        monitor = self.monitor(data.get("monitor"), site)
         if site is None or banner is None:
             return None
         shared = self.shared_consent(data.get("shared_consent"), site.domains)
@@ -206,6 +209,7 @@ class _Validator(SiteChecks, EmailChecks, ExternalChecks, SharedConsentChecks):
             email,
             external,
             shared,
+            monitor,
         )
 
     def categories(self, raw: object) -> dict[str, Category]:

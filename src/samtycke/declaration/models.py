@@ -17,6 +17,7 @@ from samtycke.errors import Problem
 if TYPE_CHECKING:  # email.py and external.py build on LocalText from this module
     from samtycke.declaration.email import EmailTracking
     from samtycke.declaration.external import ExternalPage
+    from samtycke.declaration.monitor import Monitor
 
 BUILTIN_CATEGORIES = ("necessary", "functional", "analytics", "marketing")
 SignalPolicy = SignalMode  # the privacy-signal modes of the contract
@@ -199,6 +200,7 @@ class Declaration:
     email: EmailTracking | None = None
     external_pages: tuple[ExternalPage, ...] = ()
     shared_consent: tuple[str, ...] = ()  # domains that share one decision
+    monitor: Monitor | None = None  # scheduled scans and their alerts
 
     def category(self, category_id: str) -> Category:
         """The category with this id (KeyError when there is none)."""

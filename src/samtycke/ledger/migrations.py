@@ -119,6 +119,21 @@ _M006 = (
         detail TEXT NOT NULL, PRIMARY KEY (kind))""",
 )
 
+# Scheduled scans (samtycke.monitor): outside the hash chain, as the mail counts
+# are. One row per scan of one start URL; ``slot_us`` is the schedule slot it
+# was claimed for, unique per site and URL, so replicas never scan a slot twice.
+_M007 = (
+    """CREATE TABLE IF NOT EXISTS monitor_scans (
+        id VARCHAR(32) NOT NULL, site VARCHAR(100) NOT NULL, url TEXT NOT NULL,
+        slot_us BIGINT NOT NULL, queued_us BIGINT NOT NULL, started_us BIGINT,
+        finished_us BIGINT, status VARCHAR(16) NOT NULL, error TEXT, report TEXT,
+        pages INTEGER, cookies INTEGER, violations INTEGER,
+        new_cookies TEXT, new_violations TEXT, alerted_us BIGINT, alert_result TEXT,
+        PRIMARY KEY (id))""",
+    "CREATE UNIQUE INDEX IF NOT EXISTS ux_monitor_scans_slot ON monitor_scans (site, url, slot_us)",
+    "CREATE INDEX IF NOT EXISTS ix_monitor_scans_site_time ON monitor_scans (site, queued_us)",
+)
+
 
 def _run(statements: tuple[str, ...]) -> Callable[[Connection], None]:
     def apply(conn: Connection) -> None:
@@ -158,6 +173,11 @@ def m006_console(conn: Connection) -> None:
     _run(_M006)(conn)
 
 
+def m007_monitor_scans(conn: Connection) -> None:
+    """Scheduled scans of every site: each report, what was new in it, its alert."""
+    _run(_M007)(conn)
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     m001_initial,
     m002_site_time_index,
@@ -165,6 +185,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     m004_mail_counts,
     m005_merkle_nodes,
     m006_console,
+    m007_monitor_scans,
 ]
 MIGRATION_NAMES = tuple(m.__name__ for m in MIGRATIONS)
 

@@ -190,3 +190,27 @@ console_runs = Table(
     Column("ok", Integer, nullable=False),
     Column("detail", Text, nullable=False),
 )
+
+# Scheduled scans (samtycke.monitor), outside the chain: ``verify`` walks only the
+# chained tables and the snapshots. JSON text in report, new_cookies, new_violations.
+monitor_scans = Table(
+    "monitor_scans",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("site", String(100), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("slot_us", BigInteger, nullable=False),
+    Column("queued_us", BigInteger, nullable=False),
+    Column("started_us", BigInteger),
+    Column("finished_us", BigInteger),
+    Column("status", String(16), nullable=False),
+    Column("error", Text),
+    Column("report", Text),
+    Column("pages", Integer),
+    Column("cookies", Integer),
+    Column("violations", Integer),
+    Column("new_cookies", Text),
+    Column("new_violations", Text),
+    Column("alerted_us", BigInteger),
+    Column("alert_result", Text),
+)

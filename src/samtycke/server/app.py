@@ -62,6 +62,12 @@ def create_app(config: ServerConfig) -> Starlette:
     sites = load_sites(config.declaration)  # fail before listening on a bad declaration
     state = ServerState(config, sites, RateLimiter(config.rate, config.burst))
     mail = mail_service(config, sites)  # None unless a mail key is configured
+    # Imported here: the monitor builds on the server's settings and site loading.
+    from samtycke.monitor.service import embedded
+    from samtycke.monitor.settings import settings_from_env
+
+    settings_from_env(os.environ)  # a bad SAMTYCKE_MONITOR or SMTP setting fails here
+
     from samtycke.console.app import Console  # the console imports server parts itself
 
     console = Console(state)
@@ -72,9 +78,18 @@ def create_app(config: ServerConfig) -> Starlette:
         if mail is not None and state.ledger is not None:
             mail.open(state.ledger)
         console.open()
+        monitor = None
+        if state.ledger is not None:
+            # Every replica may run one: each slot is claimed once in the database.
+            decls = [s.decl for s in sites.values()]
+            monitor = embedded(state.ledger.engine, decls, os.environ)
+        if monitor is not None:
+            monitor.start()
         try:
             yield
         finally:
+            if monitor is not None:
+                monitor.stop()
             console.close()
             state.close()
 

@@ -42,6 +42,9 @@ def preflight(config: ServerConfig) -> list[str]:
     """
     sites = load_sites(config.declaration)
     load_key(settings_from_env(os.environ, config.db))  # a bad key or setting: one line
+    from samtycke.monitor.settings import settings_from_env as monitor_settings
+
+    monitor_settings(os.environ)  # SAMTYCKE_MONITOR and SAMTYCKE_SMTP_*, the same
     # Without the session limits: a migration of a large ledger may rightly take minutes.
     Ledger(config.db, migrate=True).close()  # serve migrates at start
     return sorted(sites)

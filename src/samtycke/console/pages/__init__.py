@@ -3,6 +3,6 @@
 A page of another module joins the console by being imported here.
 """
 
-from samtycke.console.pages import analytics, declarations, ledger, overview, users
+from samtycke.console.pages import analytics, declarations, ledger, monitoring, overview, users
 
-__all__ = ["analytics", "declarations", "ledger", "overview", "users"]
+__all__ = ["analytics", "declarations", "ledger", "monitoring", "overview", "users"]
