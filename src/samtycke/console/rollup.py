@@ -89,22 +89,25 @@ class Rollup:
             if not rows:
                 return Advanced(0, start)
             services = self._services_of(conn, {r.fingerprint for r in rows})
+        # Records that agree on everything counted are counted together: the
+        # choices and refusals are parsed once per distinct value, not per record.
+        same: Counter[tuple[str, int, str, int, str, str | None, str, str | None, str]] = Counter()
+        for _, site, recorded_us, language, revision, method, source, choices, refused, fp in rows:
+            key = (site, int(recorded_us) // DAY_US, language, int(revision), method, source)
+            same[(*key, choices, refused, fp)] += 1
         decisions: Counter[tuple[str, str, str, int, str, str]] = Counter()
         optins: Counter[tuple[str, str, int, str, str]] = Counter()
-        for r in rows:
-            day = day_of(int(r.recorded_us))
-            decisions[
-                r.site, day, r.language, int(r.revision), r.method, r.source or "unknown"
-            ] += 1
-            choices = json.loads(r.choices)
-            refused = set(json.loads(r.refused_services or "[]"))
-            for category, yes in choices.items():
+        for (site, day_n, language, rev, method, source, choices, refused, fp), n in same.items():
+            day = day_of(day_n * DAY_US)
+            decisions[site, day, language, rev, method, source or "unknown"] += n
+            declined = set(json.loads(refused or "[]"))
+            for category, yes in json.loads(choices).items():
                 if not yes:
                     continue
-                optins[r.site, day, int(r.revision), "category", category] += 1
-                for service in services.get(r.fingerprint, {}).get(category, ()):
-                    if service not in refused:
-                        optins[r.site, day, int(r.revision), "service", service] += 1
+                optins[site, day, rev, "category", category] += n
+                for service in services.get(fp, {}).get(category, ()):
+                    if service not in declined:
+                        optins[site, day, rev, "service", service] += n
         end = int(rows[-1].seq)
         with self.engine.connect().execution_options(samtycke_lock=True) as conn, conn.begin():
             moved = conn.execute(
