@@ -37,18 +37,26 @@ def receipt_message(digest: str) -> bytes:
     return b"samtycke-receipt/1\n" + digest.encode()
 
 
-def receipt_text(rec: Record, key: SigningKey) -> str:
+def receipt_signature(rec: Record, key: SigningKey) -> str:
+    """The server's signature of ``rec`` (over its hash), base64url."""
+    return key.sign(receipt_message(rec.hash))
+
+
+def receipt_text(rec: Record, key: SigningKey, signature: str | None = None) -> str:
     """The signed receipt of ``rec`` as compact JSON, in the order of the docstring above.
 
     The record's canonical bytes go in as they are (they are compact JSON
     already), so the receipt is not parsed and serialised again per consent;
     every other value is hex, base64url or a number and needs no escaping.
+    ``signature`` is :func:`receipt_signature` when the caller made it already.
     """
+    if signature is None:
+        signature = receipt_signature(rec, key)
     return (
         f'{{"kind":"{RECEIPT_KIND}","format":1,"record":{rec.canonical().decode()},'
         f'"seq":{rec.seq},"prev_hash":"{rec.prev_hash}","hash":"{rec.hash}",'
         f'"kid":"{key.public.kid}","public_key":"{key.public.x}",'
-        f'"signature":"{key.sign(receipt_message(rec.hash))}"}}'
+        f'"signature":"{signature}"}}'
     )
 
 

@@ -166,9 +166,10 @@ class MailService:
         )
         if st.writer is None:
             raise ApiError(503, "the ledger is not open yet; nothing was stored")
-        rec = await ledger_bound(
+        done = await ledger_bound(
             st.writer.submit(decision), "your choice may not be saved: try again"
         )
+        rec = done.record
         c = rec.decision.choices
         self.cache.put(
             token.site,

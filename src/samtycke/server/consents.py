@@ -28,6 +28,7 @@ from samtycke.server.cors import origin_allowed
 from samtycke.server.errors import ApiError, ledger_bound
 from samtycke.server.state import ServerState
 from samtycke.server.validation import ConsentPost, consent_key, parse_body, validate_consent
+from samtycke.server.writer import Committed
 
 MAX_USER_AGENT = 512
 NO_STORE = {"Cache-Control": "no-store"}
@@ -162,11 +163,13 @@ async def _store(st: ServerState, post: ConsentPost, caller: Caller) -> bytes:
         refused_services=post.refused_services,
         source=post.source,
     )
-    rec = await ledger_bound(_submit(st, decision), "the decision may not be stored: send it again")
-    return receipt_body(st, rec)
+    done = await ledger_bound(
+        _submit(st, decision), "the decision may not be stored: send it again"
+    )
+    return receipt_body(st, done.record, done.signature)
 
 
-async def _submit(st: ServerState, decision: Decision) -> Record:
+async def _submit(st: ServerState, decision: Decision) -> Committed:
     # A decision the database refuses fails alone, as a client error; the rest
     # of its batch was stored. Other ledger faults become 503 in ledger_bound.
     assert st.writer is not None  # set at startup
@@ -178,7 +181,7 @@ async def _submit(st: ServerState, decision: Decision) -> Record:
         ) from None
 
 
-def receipt_body(st: ServerState, rec: Record) -> bytes:
+def receipt_body(st: ServerState, rec: Record, signature: str | None = None) -> bytes:
     """The 201 body: the record's ids, time and hash, and its signed receipt.
 
     Compact JSON written directly (every value is hex or the ISO time, the
@@ -193,7 +196,7 @@ def receipt_body(st: ServerState, rec: Record) -> bytes:
     )
     if st.signing_key is None:
         return f"{head}}}".encode()
-    return f'{head},"receipt":{receipt_text(rec, st.signing_key)}}}'.encode()
+    return f'{head},"receipt":{receipt_text(rec, st.signing_key, signature)}}}'.encode()
 
 
 async def post_consent(request: Request) -> Response:

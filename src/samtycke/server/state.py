@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 
 from samtycke.ledger import Ledger
+from samtycke.ledger.receipts import receipt_signature
 from samtycke.ledger.signing import SigningKey
 from samtycke.server.assets import AssetCache
 from samtycke.server.client import RateLimiter
@@ -41,7 +43,9 @@ class ServerState:
         self.signing_key = load_key(proof)
         self.ledger = Ledger(self.config.ledger_url, migrate=True)
         self.versions = Versions(self.ledger, self.sites)
-        self.writer = GroupWriter(self.ledger, self.config.batch)
+        key = self.signing_key
+        sign = None if key is None else functools.partial(receipt_signature, key=key)
+        self.writer = GroupWriter(self.ledger, self.config.batch, sign)
         self.writer.start()
         if proof.anchors is not None:
             self.anchorer = Anchorer(self.ledger, self.signing_key, proof)

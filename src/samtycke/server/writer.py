@@ -4,6 +4,9 @@ Each request puts its decision on a queue and awaits a future. The writer
 takes everything waiting (up to ``batch``), appends it to the chain in a single
 transaction, and only after the commit resolves each future with its record,
 so a 2xx still means "committed" while one fsync serves many requests.
+When the server signs receipts, the writer also signs each committed record
+before it answers: Ed25519 signing lets go of the GIL, so the signatures are
+made on another core while the event loop goes on with the next requests.
 
 A decision the database refuses fails alone (``Ledger.append_each`` retries the
 batch with a savepoint per decision); a retried decision (same decision id)
@@ -16,20 +19,34 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from samtycke.errors import LedgerError
 from samtycke.ledger import Decision, Ledger, Record
 
-_Item = tuple[Decision, asyncio.AbstractEventLoop, "asyncio.Future[Record]"]
+
+@dataclass(frozen=True, slots=True)
+class Committed:
+    """A stored decision's record, and the server's signature of it when it signs."""
+
+    record: Record
+    signature: str | None = None
+
+
+_Item = tuple[Decision, asyncio.AbstractEventLoop, "asyncio.Future[Committed]"]
 
 
 class GroupWriter:
     """The single writer of one server process."""
 
-    def __init__(self, ledger: Ledger, batch: int = 512) -> None:
+    def __init__(
+        self, ledger: Ledger, batch: int = 512, sign: Callable[[Record], str] | None = None
+    ) -> None:
         self.ledger = ledger
         self.batch = batch
+        self._sign = sign
         self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="samtycke-writer", daemon=True)
         self._started = False
@@ -47,10 +64,10 @@ class GroupWriter:
             self._thread.join(timeout=30)
             self._started = False
 
-    async def submit(self, decision: Decision) -> Record:
+    async def submit(self, decision: Decision) -> Committed:
         """Queue ``decision`` and wait until it is committed (LedgerError if it was not)."""
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[Record] = loop.create_future()
+        future: asyncio.Future[Committed] = loop.create_future()
         self._queue.put((decision, loop, future))
         return await future
 
@@ -82,15 +99,24 @@ class GroupWriter:
         except Exception as exc:  # keep the writer alive whatever happens
             error = LedgerError(f"cannot store consent records: {exc}")
             outcomes, self.failing = [error] * len(items), str(error)
+        outcomes = [self._committed(o) if isinstance(o, Record) else o for o in outcomes]
         # One wake-up per event loop and batch, not one per request.
-        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Record], Any]]] = {}
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Committed], Any]]] = {}
         for (_, loop, fut), outcome in zip(items, outcomes, strict=True):
             by_loop.setdefault(loop, []).append((fut, outcome))
         for loop, outcomes in by_loop.items():
             loop.call_soon_threadsafe(_settle, outcomes)
 
+    def _committed(self, rec: Record) -> Committed:
+        if self._sign is None:
+            return Committed(rec)
+        try:
+            return Committed(rec, self._sign(rec))
+        except Exception:  # the record is stored: its receipt is signed when answered
+            return Committed(rec)
 
-def _settle(outcomes: list[tuple[asyncio.Future[Record], Any]]) -> None:
+
+def _settle(outcomes: list[tuple[asyncio.Future[Committed], Any]]) -> None:
     for fut, outcome in outcomes:
         if fut.done():
             continue  # the client went away; its record is committed all the same
