@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -12,7 +14,7 @@ from samtycke.console.registry import PAGES
 from samtycke.console.rollup import day_of
 from samtycke.declaration import Declaration
 from samtycke.ledger.runs import record_run
-from tests.console.conftest import PASSWORDS
+from tests.console.conftest import PASSWORDS, log_in
 from tests.e2e.banner.test_banner_access import axe_violations
 from tests.server.conftest import LiveServer
 
@@ -74,3 +76,58 @@ def test_markup_escapes_every_value() -> None:
     out = table("T <1>", ["<h>"], [["<td>", "&"]])
     assert "<td>" not in out.replace("<td class=num>", "") and "&lt;td&gt;" in out
     assert "T &lt;1&gt;" in out and "&amp;" in out
+
+
+def test_a_viewer_in_the_browser_sees_no_admin_page_and_is_refused_it(
+    page: Any, console: LiveServer
+) -> None:
+    sign_in(page, console, "vic")
+    assert page.locator('nav a[href="/console/users"]').count() == 0
+    answer = page.goto(f"{console.url}/console/users")
+    assert answer is not None and answer.status == 403
+    assert page.locator("h1").count() > 0 and axe_violations(page) == []
+
+
+@pytest.fixture
+def foreign_site(console: LiveServer) -> Iterator[str]:
+    """Another site (``localhost``, not the console's 127.0.0.1) whose page posts a
+    form to the console's admin action as soon as it loads."""
+    form = (
+        "<!doctype html><title>Win a prize</title>"
+        f'<form id="f" method="post" action="{console.url}/console/users">'
+        '<input name="csrf" value="guessed"><input name="user" value="vic"></form>'
+        "<script>document.getElementById('f').submit()</script>"
+    ).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(form)))
+            self.end_headers()
+            self.wfile.write(form)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://localhost:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_form_another_site_posts_with_the_admins_browser_changes_nothing(
+    page: Any, console: LiveServer, foreign_site: str
+) -> None:
+    viewer = log_in(console, "vic")
+    sign_in(page, console, "ada")
+    with page.expect_response(f"{console.url}/console/users") as caught:
+        page.goto(foreign_site)
+    assert caught.value.request.method == "POST"
+    assert caught.value.status in (303, 403)  # refused, or sent to the login: never done
+    assert viewer.get("/console").status_code == 200  # vic's sessions were not ended
+    page.goto(f"{console.url}/console")
+    assert page.url == f"{console.url}/console"  # and ada is still signed in
