@@ -54,6 +54,8 @@ class Blackhole:
                         self._held[s] = bytearray()
                         sel.register(s, selectors.EVENT_READ)
                     continue
+                if sock not in self._pairs:  # dropped with its partner earlier in this round
+                    continue
                 try:
                     data = sock.recv(65536)
                 except OSError:
@@ -78,5 +80,6 @@ class Blackhole:
             if s is not None:
                 self._pairs.pop(s, None)
                 self._held.pop(s, None)
-                sel.unregister(s)
+                if s in sel.get_map():
+                    sel.unregister(s)
                 s.close()
