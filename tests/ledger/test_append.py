@@ -87,3 +87,24 @@ def test_processes_retrying_the_same_ids_and_killed_store_each_once(db_url: str)
         stored = [r.decision.decision_id for r in led.iter_records()]
         assert sorted(stored) == sorted(ids)  # nothing lost, nothing twice
         verify_chain(led)
+
+
+@pytest.mark.postgres
+def test_an_append_after_the_database_dropped_every_connection_succeeds(pg_url: str) -> None:
+    """PostgreSQL restarted (or a proxy cut the pool's sessions): the next append still lands."""
+    import psycopg
+
+    with open_ledger(pg_url) as led:
+        led.append([decision(1)])
+        led.append_each([decision(2), decision(3)])  # the writer's connections are now pooled
+        name = pg_url.rsplit("/", 1)[1]
+        admin = pg_url.rsplit("/", 1)[0] + "/postgres"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            cut = conn.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = %s",
+                (name,),
+            ).fetchone()
+        assert cut is not None and cut[0] >= 1
+        out = led.append_each([decision(4, decision_id=secrets.token_hex(16)), decision(5)])
+        assert [type(o).__name__ for o in out] == ["Record", "Record"]
+        assert verify_chain(led).records == 5

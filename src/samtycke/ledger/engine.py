@@ -36,8 +36,12 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def open_engine(url: str, *, pool_size: int = 5) -> Engine:
-    """An engine for the ledger at ``url`` (raises LedgerError for a bad URL)."""
+def open_engine(url: str, *, pool_size: int = 5, pre_ping: bool = True) -> Engine:
+    """An engine for the ledger at ``url`` (raises LedgerError for a bad URL).
+
+    On PostgreSQL each checkout first checks its session is alive (``pre_ping``)
+    unless told not to, by a caller that finds a dead one out itself.
+    """
     norm = normalize_url(url)
     try:
         parsed = make_url(norm)
@@ -53,7 +57,7 @@ def open_engine(url: str, *, pool_size: int = 5) -> Engine:
         norm,
         pool_size=pool_size,
         max_overflow=10,
-        pool_pre_ping=True,
+        pool_pre_ping=pre_ping,
         connect_args={"connect_timeout": 10},
     )
 

@@ -19,9 +19,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from samtycke.errors import LedgerError
 from samtycke.ledger import merkle
+from samtycke.ledger.batch import lock_head
 from samtycke.ledger.purge_entry import PurgeEntry
 from samtycke.ledger.records import compact_json, link_hash
-from samtycke.ledger.store import Ledger, lock_head, now_us
+from samtycke.ledger.store import Ledger, now_us
 from samtycke.ledger.tree import tree_of
 from samtycke.ledger.view import PURGE_COLUMNS, View
 

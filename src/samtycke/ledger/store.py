@@ -11,15 +11,16 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 from samtycke.errors import LedgerError
 from samtycke.ledger import schema
+from samtycke.ledger.batch import Batch, ConnectionBatch, PipelinedBatch, Statements
 from samtycke.ledger.engine import SQLITE_BUSY_MS, open_engine
 from samtycke.ledger.migrations import migrate, pending_migrations
 from samtycke.ledger.records import Decision, Record, seal
-from samtycke.ledger.rows import RECORD_COLUMNS, decode_record, record_values
+from samtycke.ledger.rows import decode_record, record_values
 from samtycke.ledger.view import ChainHead, Snapshot, View, read_view, short_error
 
 CHECKPOINT_SECONDS = 1.0
@@ -64,22 +65,25 @@ class Ledger:
         self._checkpointer: threading.Thread | None = None
         db = self.engine.url.database
         self._lock_path = f"{db}.lock" if self.engine.dialect.name == "sqlite" and db else None
-        mark = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
-        self._mark = mark
-        self._insert_sql = (
-            f"INSERT INTO consent_records ({', '.join(RECORD_COLUMNS)}) "
-            f"VALUES ({', '.join([mark] * len(RECORD_COLUMNS))})"
-        )
-        self._head_sql = (
-            f"UPDATE chain_head SET seq = {mark}, hash = {mark}, recorded_us = {mark} WHERE id = 1"
-        )
+        self._sql = Statements("?" if self.engine.dialect.paramstyle == "qmark" else "%s")
+        # Appends on PostgreSQL take the pipelined path, on their own small pool
+        # without a pre-ping (see batch.py); everything else uses the main one.
+        self._pipelined: Engine | None = None
+        self._refusals: tuple[type[Exception], ...] = (IntegrityError, DataError)
+        self._failures: tuple[type[Exception], ...] = (SQLAlchemyError,)
+        if self.engine.dialect.name == "postgresql":
+            import psycopg
+
+            self._pipelined = open_engine(url, pool_size=1, pre_ping=False)
+            self._refusals += (psycopg.IntegrityError, psycopg.DataError)
+            self._failures += (psycopg.Error,)
         try:
             self._open(migrate or create)
         except LedgerError:
-            self.engine.dispose()
+            self._dispose()
             raise
         except SQLAlchemyError as exc:
-            self.engine.dispose()
+            self._dispose()
             raise LedgerError(f"cannot open the ledger: {short_error(exc)}") from None
         if self.engine.dialect.name == "sqlite":
             self._checkpointer = threading.Thread(
@@ -115,7 +119,12 @@ class Ledger:
         if self._checkpointer is not None:
             self._checkpointer.join(timeout=10)
         self.checkpoint()
+        self._dispose()
+
+    def _dispose(self) -> None:
         self.engine.dispose()
+        if self._pipelined is not None:
+            self._pipelined.dispose()
 
     def checkpoint(self) -> None:
         """Copy SQLite's write-ahead log into the database file and empty it.
@@ -217,14 +226,18 @@ class Ledger:
             return []
         try:
             try:
+                if self._pipelined is not None:
+                    out = self._append_pipelined(self._pipelined, decisions, at_us)
+                else:
+                    with self.writing() as conn:
+                        batch = ConnectionBatch(conn, self._sql)
+                        out = self._append(batch, decisions, at_us)
+            except self._refusals:
                 with self.writing() as conn:
-                    out = self._append(conn, decisions, at_us, isolate=False)
-            except (IntegrityError, DataError):
-                with self.writing() as conn:
-                    out = self._append(conn, decisions, at_us, isolate=True)
+                    out = self._append(ConnectionBatch(conn, self._sql), decisions, at_us, conn)
         except LedgerError:
             raise
-        except SQLAlchemyError as exc:
+        except self._failures as exc:
             raise LedgerError(f"cannot store consent records: {short_error(exc)}") from None
         if self._checkpointer is not None:
             wal = self.wal_bytes()
@@ -234,10 +247,41 @@ class Ledger:
                 self._wake.set()
         return out
 
-    def _append(
-        self, conn: Connection, decisions: Sequence[Decision], at_us: int | None, isolate: bool
+    def _append_pipelined(
+        self, engine: Engine, decisions: Sequence[Decision], at_us: int | None
     ) -> list[Record | LedgerError]:
-        head = lock_head(conn)
+        # The first session may be one the server has dropped since it was
+        # pooled; it is found out by the read step, which changed nothing.
+        for attempt in (1, 2):
+            with self._thread_lock:
+                pooled = engine.raw_connection()
+                batch = PipelinedBatch(pooled.dbapi_connection, self._sql)  # type: ignore[arg-type]
+                try:
+                    return self._append(batch, decisions, at_us)
+                except BaseException:
+                    if batch.pg.broken:
+                        pooled.invalidate()
+                    if attempt == 1 and batch.retryable:
+                        continue
+                    raise
+                finally:
+                    pooled.close()
+        raise AssertionError("unreachable: the second attempt returns or raises")
+
+    def _append(
+        self,
+        batch: Batch,
+        decisions: Sequence[Decision],
+        at_us: int | None,
+        isolate: Connection | None = None,
+    ) -> list[Record | LedgerError]:
+        """Chain ``decisions`` onto the head ``batch`` locks.
+
+        With ``isolate`` (the batch's connection) each record is inserted behind
+        its own savepoint, so one the database refuses fails alone.
+        """
+        wanted = {(d.site, d.decision_id) for d in decisions if d.decision_id is not None}
+        head, rows = batch.read(sorted({did for _, did in wanted if did is not None}))
         now = now_us() if at_us is None else at_us
         if head.recorded_us - now > MAX_HEAD_AHEAD_US:
             raise LedgerError(
@@ -245,7 +289,12 @@ class Ledger:
                 "check the clock (or the head was forged) — nothing was stored"
             )
         stamp = max(now, head.recorded_us)
-        known = self._stored_decisions(conn, decisions)
+        found = (decode_record(r) for r in rows)
+        known = {
+            (r.decision.site, r.decision.decision_id): r
+            for r in found
+            if (r.decision.site, r.decision.decision_id) in wanted
+        }
         seq, prev = head.seq, head.hash
         out: list[Record | LedgerError] = []
         fresh: list[Record] = []
@@ -255,10 +304,10 @@ class Ledger:
                 out.append(known[key])
                 continue
             rec = seal(seq + 1, stamp, prev, d)
-            if isolate:
+            if isolate is not None:
                 try:
-                    with conn.begin_nested():
-                        conn.exec_driver_sql(self._insert_sql, record_values(rec))
+                    with isolate.begin_nested():
+                        isolate.exec_driver_sql(self._sql.insert, record_values(rec))
                 except (IntegrityError, DataError) as exc:
                     out.append(
                         RefusedDecision(f"the database refused this decision: {short_error(exc)}")
@@ -270,32 +319,10 @@ class Ledger:
             if d.decision_id is not None:
                 known[key] = rec
             out.append(rec)
-        if fresh:
-            # Driver-level SQL: the hot path skips SQLAlchemy's per-row processing.
-            conn.exec_driver_sql(self._insert_sql, [record_values(r) for r in fresh])
-        if seq != head.seq:
-            conn.exec_driver_sql(self._head_sql, (seq, prev, stamp))
+        batch.write(
+            [record_values(r) for r in fresh], (seq, prev, stamp) if seq != head.seq else None
+        )
         return out
-
-    def _stored_decisions(
-        self, conn: Connection, decisions: Sequence[Decision]
-    ) -> dict[tuple[str, str | None], Record]:
-        wanted = {(d.site, d.decision_id) for d in decisions if d.decision_id is not None}
-        if not wanted:
-            return {}
-        ids = sorted({did for _, did in wanted if did is not None})
-        marks = ", ".join([self._mark] * len(ids))
-        rows = conn.exec_driver_sql(
-            f"SELECT {', '.join(RECORD_COLUMNS)} FROM consent_records "
-            f"WHERE decision_id IN ({marks})",
-            tuple(ids),
-        ).all()
-        found = (decode_record(tuple(r)) for r in rows)
-        return {
-            (r.decision.site, r.decision.decision_id): r
-            for r in found
-            if (r.decision.site, r.decision.decision_id) in wanted
-        }
 
     def add_snapshot(self, site: str, revision: int, fingerprint: str, content: str) -> bool:
         """Store what ``fingerprint`` stands for, once; True when it was new."""
@@ -394,15 +421,6 @@ class Ledger:
                 return conn.execute(query).first()
         except SQLAlchemyError as exc:
             raise LedgerError(f"cannot read the ledger: {short_error(exc)}") from None
-
-
-def lock_head(conn: Connection) -> ChainHead:
-    """Read the chain head inside a transaction, locking it until commit."""
-    h = schema.chain_head
-    row = conn.execute(
-        select(h.c.seq, h.c.hash, h.c.recorded_us).where(h.c.id == 1).with_for_update()
-    ).one()
-    return ChainHead(int(row[0]), row[1], int(row[2]))
 
 
 @contextlib.contextmanager

@@ -179,7 +179,7 @@ def read_view(engine: Engine) -> Iterator[View]:
         raise LedgerError(f"cannot read the ledger: {short_error(exc)}") from None
 
 
-def short_error(exc: SQLAlchemyError) -> str:
+def short_error(exc: Exception) -> str:
     """The driver's first line; SQLAlchemy's own text adds SQL and a URL."""
     orig = getattr(exc, "orig", None) or exc
     text = str(orig).strip()
