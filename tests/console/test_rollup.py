@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from samtycke.console.rollup import Rollup, day_of
+from samtycke.console.rollup import BATCH, Advanced, Rollup, RollupThread, day_of
 from samtycke.console.users import add_user
 from samtycke.ledger import Ledger, schema, verify_chain
 from tests.console.conftest import declaration_at, fill
@@ -127,3 +128,29 @@ def test_console_tables_are_not_ledger_rows_for_verify(filled: Ledger) -> None:
     verified = verify_chain(filled)
     assert verified.records == 420
     filled.close()
+
+
+class _Trickle(Rollup):
+    """A ledger written without pause: every advance finds a few new records."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.first = threading.Event()
+
+    def advance(self, batch: int = BATCH) -> Advanced:
+        self.calls += 1
+        self.first.set()
+        return Advanced(3, self.calls * 3)
+
+
+def test_the_thread_counts_a_steady_trickle_once_a_round_not_without_pause() -> None:
+    """Only a full batch means a backlog worth another advance before the next round."""
+    trickle = _Trickle()
+    thread = RollupThread(trickle, interval=3600)
+    thread.start()
+    try:
+        assert trickle.first.wait(10)
+        time.sleep(0.3)
+        assert trickle.calls == 1
+    finally:
+        thread.stop()

@@ -196,7 +196,11 @@ class RollupThread:
     def _loop(self) -> None:
         while True:
             try:
-                while not self._stop.is_set() and self.rollup.advance().records:
+                # A full batch means a backlog: go on at once. Fewer records mean
+                # the cursor is at the head; what a busy server writes meanwhile
+                # waits for the next round, so counting costs a few statements
+                # per round, not per handful of consents.
+                while not self._stop.is_set() and self.rollup.advance().records >= BATCH:
                     pass
             except SQLAlchemyError:
                 pass  # a busy or briefly absent database: the next round tries again
