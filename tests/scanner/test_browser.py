@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from samtycke.cli import main
 from samtycke.errors import ScanError
-from samtycke.scanner.browser import find_chromium
+from samtycke.scanner.browser import DISABLED_FEATURES, find_chromium
 from tests.scanner.fixture_site import Site
 
 
@@ -51,3 +53,38 @@ def test_no_browser_anywhere_is_one_line_exit_2(site: Site, tmp_path: Path) -> N
     assert res.stderr.startswith("samtycke: no usable browser (Playwright's bundled Chromium: ")
     assert res.stderr.rstrip().endswith("or run `playwright install chromium`")
     assert res.stderr.count("\n") == 1
+
+
+def _disabled_features(browser: Any) -> set[str]:
+    """The features the running browser has switched off, as chrome://version reports them."""
+    page = browser.new_page()
+    try:
+        page.goto("chrome://version/?show-variations-cmd")
+        text = page.inner_text("#variations-cmd")
+    finally:
+        page.close()
+    found = re.search(r'--disable-features="([^"]*)"', text)
+    return set(found.group(1).split(",")) if found else set()
+
+
+def test_our_launch_keeps_every_feature_playwright_switches_off(browser: Any) -> None:
+    plain = browser.browser_type.launch(executable_path=find_chromium(), headless=True)
+    try:
+        playwrights = _disabled_features(plain)
+    finally:
+        plain.close()
+    assert "ThirdPartyStoragePartitioning" in playwrights  # the page was read
+    missing = playwrights - _disabled_features(browser)
+    assert not missing, f"add {sorted(missing)} to PLAYWRIGHT_DISABLED_FEATURES"
+    assert set(DISABLED_FEATURES) <= _disabled_features(browser)
+
+
+def test_a_context_brings_no_hidden_browser_page(browser: Any) -> None:
+    context = browser.new_context()
+    try:
+        context.new_page()
+        cdp = browser.new_browser_cdp_session()
+        targets = cdp.send("Target.getTargets", {"filter": [{}]})["targetInfos"]
+    finally:
+        context.close()
+    assert [t["url"] for t in targets if t["type"] not in ("page", "tab")] == []

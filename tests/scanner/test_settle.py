@@ -42,3 +42,37 @@ def test_keepalive_request_does_not_hold_the_page() -> None:
         result = scan(origin + "/", options=ScanOptions(max_pages=1, settle=2.0))
     before = next(v for v in result.visits if v.phase == "before-consent")
     assert before.error is None and before.settled == "quiet"
+
+
+TIMER_PAST_SETTLE = """<!doctype html><html><head><title>Late</title></head><body><p>Late.</p>
+<script>
+  document.cookie = "early=1; path=/";
+  // Due later than `settle` after the jar last changed, but about to fire by then.
+  window.addEventListener("load", function () {
+    setTimeout(function () { document.cookie = "later=1; path=/"; }, 1800);
+  });
+</script></body></html>"""
+
+
+def test_timer_due_soon_after_settle_is_waited_for() -> None:
+    # The jar changes on load (`early`); a page that is merely quiet for
+    # `settle` is not done while a timer is about to fire.
+    options = ScanOptions(max_pages=1, settle=1.0)
+    with serve_pages({"/": (TIMER_PAST_SETTLE, [])}) as origin:
+        result = scan(origin + "/", options=options)
+    for visit in result.visits:
+        assert "later" in {c.name for c in visit.cookies}, visit.phase
+    before = next(v for v in result.visits if v.phase == "before-consent")
+    assert before.settled == "quiet"
+
+
+FAR_TIMER = """<!doctype html><html><head><title>Far</title></head><body><p>Far.</p>
+<script>setTimeout(function () { document.cookie = "far=1; path=/"; }, 9000);</script>
+</body></html>"""
+
+
+def test_a_far_timer_does_not_hold_the_page() -> None:
+    with serve_pages({"/": (FAR_TIMER, [])}) as origin:
+        result = scan(origin + "/", options=ScanOptions(max_pages=1, settle=1.0))
+    before = next(v for v in result.visits if v.phase == "before-consent")
+    assert before.settled == "idle" and "far" not in {c.name for c in before.cookies}

@@ -6,8 +6,9 @@ page's own scripts, records the page's one-shot timers (``setTimeout`` up to a
 horizon; chains of timers that re-arm themselves are followed only a few links
 deep, so a polling loop cannot hold the page open) and the cookies scripts
 write. The scanner waits while a request is in flight or a timer is due, then
-for the jar to stay unchanged: ``settle`` seconds in general, a quarter of
-that when the page reports nothing pending — always within ``settle_cap``.
+for the jar to stay unchanged: a quarter of ``settle`` when the page reports
+nothing pending, else ``settle`` seconds and until no timer is due within
+``settle`` more — always within ``settle_cap``.
 """
 
 from __future__ import annotations
@@ -93,13 +94,19 @@ INIT_SCRIPT = """
 })();
 """.replace("__HORIZON__", str(TIMER_HORIZON_MS))
 
-_PENDING_TIMERS = """() => {
+# Milliseconds until the frame's soonest one-shot timer is due (0 when it is
+# overdue but has not run yet), or -1 when none is pending; a timer more than
+# a second overdue never ran (its frame is frozen) and is dropped.
+_NEXT_TIMER = """() => {
   const s = window.__samtyckeScan;
-  if (!s) return 0;
+  if (!s) return -1;
   const now = Date.now();
-  let n = 0;
-  for (const [id, due] of s.timers) { if (due + 1000 < now) s.timers.delete(id); else n++; }
-  return n;
+  let soonest = -1;
+  for (const [id, due] of s.timers) {
+    if (due + 1000 < now) s.timers.delete(id);
+    else if (soonest < 0 || due < soonest) soonest = due;
+  }
+  return soonest < 0 ? -1 : Math.max(0, soonest - now);
 }"""
 
 
@@ -107,15 +114,17 @@ async def _never() -> bool:
     return False
 
 
-async def pending_timers(page: Any) -> int:
-    """One-shot timers still due in any frame of the page."""
-    total = 0
+async def next_timer(page: Any) -> float | None:
+    """Seconds until the soonest one-shot timer of any frame is due; ``None`` when none is."""
+    soonest: float | None = None
     for frame in page.frames:
         try:
-            total += int(await frame.evaluate(_PENDING_TIMERS))
+            ms = float(await frame.evaluate(_NEXT_TIMER))
         except Exception:  # a frame that navigated or closed meanwhile has nothing pending
             continue
-    return total
+        if ms >= 0 and (soonest is None or ms < soonest):
+            soonest = ms
+    return None if soonest is None else soonest / 1000
 
 
 async def wait_settled(
@@ -131,8 +140,11 @@ async def wait_settled(
     """Wait until the page is done; returns which rule ended the wait.
 
     ``"quiet"``: nothing happened for a quarter of ``settle`` and no one-shot
-    timer is pending; ``"idle"``: nothing happened for ``settle``; ``"cap"``:
-    the page was still busy after ``cap`` seconds.
+    timer is pending; ``"idle"``: nothing happened for ``settle`` and no timer
+    is due within ``settle`` either, or nothing happened for twice ``settle``
+    (a far timer is not waited for, one about to fire is, and timers that keep
+    being set anew hold the page no longer than that); ``"cap"``: the page was
+    still busy after ``cap`` seconds.
 
     ``inflight`` counts the page's open requests, ``last_activity`` is the loop
     time of the last request event, ``poll_jar`` snapshots the jar and says
@@ -155,7 +167,10 @@ async def wait_settled(
         if inflight() > 0:
             continue
         quiet = now - max(changed_at, last_activity())
-        if quiet >= settle:
-            return "idle"
-        if quiet >= settle / 4 and await pending_timers(page) == 0:
+        if quiet < settle / 4:
+            continue
+        due = await next_timer(page)
+        if due is None:
             return "quiet"
+        if (quiet >= settle and due > settle) or quiet >= 2 * settle:
+            return "idle"
