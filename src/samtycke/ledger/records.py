@@ -102,9 +102,9 @@ class Record:
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-@functools.lru_cache(maxsize=4096)  # records of one minute share it; strftime is slow
-def _minute(minutes: int) -> str:
-    return (_EPOCH + dt.timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:")
+@functools.lru_cache(maxsize=4096)  # records of one day share it; strftime is slow
+def _day(days: int) -> str:
+    return (_EPOCH + dt.timedelta(days=days)).strftime("%Y-%m-%dT")
 
 
 def format_us(us: int) -> str:
@@ -112,9 +112,13 @@ def format_us(us: int) -> str:
 
     Raises OverflowError for a time outside the years 1 to 9999.
     """
-    minutes, rest = divmod(us, 60_000_000)
+    days, rest = divmod(us, 86_400_000_000)
     seconds, micros = divmod(rest, 1_000_000)
-    return f"{_minute(minutes)}{seconds:02d}.{micros:06d}Z"
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    # %-format, not an f-string: a third fewer instructions per call (callgrind), and
+    # verify formats a time for each of millions of records
+    return "%s%02d:%02d:%02d.%06dZ" % (_day(days), hours, minutes, seconds, micros)  # noqa: UP031
 
 
 # The keys of the hashed object, sorted as json.dumps(sort_keys=True) writes them;
