@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import itertools
 import marshal
 import os
 import queue
@@ -51,52 +52,60 @@ def vouched(rows: Sequence[Row]) -> int:
     return len(rows)
 
 
-def checked_rows(pages: Iterator[list[Row]]) -> Generator[tuple[Row, bool], None, None]:
-    """Every row of ``pages`` in order, with True when its own hash was found right.
+@contextlib.contextmanager
+def helper_process(wanted: bool = True) -> Iterator[_Helper | None]:
+    """A helper process for :func:`checked_pages`, started now; None on one core or unwanted.
 
-    A row given False has not been checked (or failed): the caller checks it.
-    The helper process starts only from the second page on, and only when
-    this process may run on two cores.
+    Started before the pages are read, its start-up (imports) overlaps the
+    caller's first queries; it is stopped on leaving.
     """
-    first = next(pages, None)
-    if first is None:
-        return
-    second = next(pages, None)
-    if second is None or len(os.sched_getaffinity(0)) < 2:
-        for page in (first,) if second is None else _chain(first, second, pages):
-            yield from _marked(page, vouched(page))
-        return
-    helper = _Helper()
+    helper = _Helper() if wanted and len(os.sched_getaffinity(0)) >= 2 else None
+    try:
+        yield helper
+    finally:
+        if helper is not None:
+            helper.close()
+
+
+def checked_pages(
+    pages: Iterator[list[Row]], helper: _Helper | None = None
+) -> Generator[tuple[list[Row], int], None, None]:
+    """Every page of ``pages`` in order, with how many of its leading rows hash right.
+
+    The rows past that count have not been checked (or failed): the caller
+    checks them. Without a ``helper`` from :func:`helper_process`, one is
+    started from the second page on, and only when this process may run on
+    two cores.
+    """
+    own = None
+    if helper is None:
+        head = list(itertools.islice(pages, 2))
+        if len(head) < 2 or len(os.sched_getaffinity(0)) < 2:
+            for page in itertools.chain(head, pages):
+                yield page, vouched(page)
+            return
+        helper = own = _Helper()
+        pages = itertools.chain(head, pages)
     # [page, vouched count or None while the helper has it], in chain order
     queue: collections.deque[list[Any]] = collections.deque()
     try:
-        for page in _chain(first, second, pages):
+        for page in pages:
             if helper.busy < IN_FLIGHT and helper.send(page):
                 queue.append([page, None])
             else:
                 queue.append([page, vouched(page)])
             while queue and (queue[0][1] is not None or helper.ready() or len(queue) > _AHEAD):
-                yield from _marked(*_resolved(queue.popleft(), helper))
+                yield _resolved(queue.popleft(), helper)
         while queue:
-            yield from _marked(*_resolved(queue.popleft(), helper))
+            yield _resolved(queue.popleft(), helper)
     finally:
-        helper.close()
-
-
-def _chain(first: list[Row], second: list[Row], rest: Iterator[list[Row]]) -> Iterator[list[Row]]:
-    yield first
-    yield second
-    yield from rest
+        if own is not None:
+            own.close()
 
 
 def _resolved(item: list[Any], helper: _Helper) -> tuple[list[Row], int]:
     page, count = item
     return page, helper.receive() if count is None else count
-
-
-def _marked(page: list[Row], count: int) -> Iterator[tuple[Row, bool]]:
-    for i, row in enumerate(page):
-        yield row, i < count
 
 
 class _Helper:
