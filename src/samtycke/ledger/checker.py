@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import fcntl
 import itertools
 import marshal
 import os
@@ -39,6 +40,7 @@ _AHEAD = 8  # pages the main process checks past an unanswered one before it wai
 # How long an answer may take before the helper is given up on and its pages are
 # checked here; a page takes well under a second, so only a stuck helper waits it out.
 HELPER_PATIENCE = 60.0
+_PIPE_MAX = 16 << 20  # bytes; pages of 20,000 rows are ~9 MB
 
 
 def vouched(rows: Sequence[Row]) -> int:
@@ -131,6 +133,8 @@ class _Helper:
             )
         except OSError:
             self._proc = None
+        else:
+            _widen(self._proc.stdin)
 
     def send(self, page: list[Row]) -> bool:
         """Queue a page; False when it cannot be sent (the caller checks it itself)."""
@@ -189,6 +193,21 @@ class _Helper:
             proc.stdout.close()
 
 
+def _widen(pipe: IO[bytes] | None) -> None:
+    # A page is megabytes. Through the default 64 KB pipe the sender waited for
+    # the helper's reading thread about 130 times a page, each time until the
+    # hashing thread let go of the GIL; a pipe of the largest size allowed cuts
+    # that to a few.
+    if pipe is None or not hasattr(fcntl, "F_SETPIPE_SZ"):
+        return
+    try:
+        with open("/proc/sys/fs/pipe-max-size", "rb") as f:
+            size = int(f.read())
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, min(size, _PIPE_MAX))
+    except (OSError, ValueError):  # not Linux, or not allowed: the default size
+        pass
+
+
 def _read(stream: IO[bytes], n: int) -> bytes | None:
     data = b""
     while len(data) < n:
@@ -212,6 +231,9 @@ def _serve(pipe_in: IO[bytes], pipe_out: IO[bytes]) -> None:
             pages.put(data)
         pages.put(None)
 
+    # The reading thread takes the GIL after each chunk of the pipe; by default the
+    # hashing thread keeps it up to 5 ms each time, while the sender waits.
+    sys.setswitchinterval(0.0005)
     threading.Thread(target=receive, daemon=True).start()
     me = os.fsencode(_HERE)
     pipe_out.write(len(me).to_bytes(8, "little") + me)
