@@ -34,7 +34,7 @@ from samtycke.ledger.rows import RECORD_COLUMNS, MalformedRow, stored_canonical
 
 Row = tuple[Any, ...]
 _PREV_HASH, _HASH = RECORD_COLUMNS.index("prev_hash"), RECORD_COLUMNS.index("hash")
-IN_FLIGHT = 2  # pages queued at the helper: one being hashed, one waiting
+IN_FLIGHT = 3  # pages queued at the helper: one being hashed, two waiting
 _HERE = os.path.realpath(__file__)  # the helper must run this very file
 _AHEAD = 8  # pages the main process checks past an unanswered one before it waits
 # How long an answer may take before the helper is given up on and its pages are
