@@ -117,6 +117,9 @@ def verify_view(view: View, now: int, page: int = PAGE) -> Verified:
     with helper_process(head.seq - start > page) as helper:
         _outside(view, start, purges)
         snapshots = _snapshots(view)
+        # a scan of the whole table: read while the helper starts rather than after
+        # the walk, when the other core has nothing left to do
+        referenced = view.referenced_fingerprints()
         expected, count, first = start + 1, 0, None
         fingerprints, latest_us = snapshots.keys(), now + FUTURE_SLACK_US
         # closed on leaving, also by an exception: that stops the helper process
@@ -186,7 +189,6 @@ def verify_view(view: View, now: int, page: int = PAGE) -> Verified:
             f"entry, seq {last} ({prev_us} µs): the head was altered",
             last,
         )
-    referenced = view.referenced_fingerprints()
     unreferenced = sorted(set(snapshots) - referenced)
     return Verified(count, first, head, latest, len(snapshots), unreferenced)
 
