@@ -176,3 +176,27 @@ def test_a_helper_started_beforehand_checks_from_the_first_page(sqlite_url: str)
 def test_no_helper_is_started_when_not_wanted() -> None:
     with helper_process(False) as helper:
         assert helper is None and not _helpers()
+
+
+def test_a_problem_named_before_the_walk_stops_the_helper_started_for_it(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from samtycke.ledger import BrokenChain, chain, verify_chain
+
+    started: list[object] = []
+
+    @contextlib.contextmanager
+    def watched(wanted: bool = True) -> Iterator[object]:
+        with helper_process(wanted) as helper:
+            started.append(helper)
+            assert helper is not None and _helpers()  # more than a page: started at once
+            yield helper
+
+    monkeypatch.setattr(chain, "helper_process", watched)
+    with open_ledger(sqlite_url) as led:
+        led.append([decision(i) for i in range(6)])
+        t.insert_row(led, 0)  # named by the checks before the walk
+        with pytest.raises(BrokenChain, match=r"record 0 .*lies outside the chain"):
+            verify_chain(led, page=2)
+    assert started
+    assert not _helpers()
