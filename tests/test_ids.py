@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from samtycke import ids
 
@@ -41,3 +43,37 @@ def test_slug_refuses_edge_hyphens_and_upper_case() -> None:
 def test_new_ids_are_fresh_hex32() -> None:
     a, b = ids.new_id(), ids.new_id()
     assert ids.is_hex32(a) and ids.is_hex32(b) and a != b
+
+
+_HEXISH = st.text("0123456789abcdefABCDEF \n-g\u0660", min_size=30, max_size=34)
+_ID_VALUES = (
+    _HEXISH
+    | st.text("0123456789abcdef", min_size=31, max_size=33)
+    | st.none()
+    | st.integers()
+    | st.binary(min_size=16, max_size=16)
+)
+
+
+@given(
+    record_id=_ID_VALUES,
+    consent_id=_ID_VALUES,
+    fingerprint=_ID_VALUES | st.text("0123456789abcdef ", min_size=62, max_size=66),
+    decision_id=_ID_VALUES,
+)
+def test_record_ids_are_checked_together_as_each_alone(
+    record_id: object, consent_id: object, fingerprint: object, decision_id: object
+) -> None:
+    alone = (
+        ids.is_hex32(record_id)
+        and ids.is_hex32(consent_id)
+        and ids.is_hex64(fingerprint)
+        and (decision_id is None or ids.is_hex32(decision_id))
+    )
+    assert ids.are_record_ids(record_id, consent_id, fingerprint, decision_id) == alone
+
+
+def test_record_ids_of_a_stored_record_pass() -> None:
+    assert ids.are_record_ids("0" * 32, "f" * 32, "9a" * 32, None)
+    assert ids.are_record_ids("0" * 32, "f" * 32, "9a" * 32, "1" * 32)
+    assert not ids.are_record_ids("0" * 32, "f" * 32, "9a" * 32, "")

@@ -15,8 +15,6 @@ _HEX32 = re.compile(r"[0-9a-f]{32}")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _HEX12 = re.compile(r"[0-9a-f]{12}")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-# A record's record id, consent id, fingerprint and (optional) decision id, space-separated.
-_RECORD_IDS = re.compile(r"[0-9a-f]{32} [0-9a-f]{32} [0-9a-f]{64} (?:[0-9a-f]{32})?")
 _UINT = re.compile(r"[0-9]{1,12}")
 _DOMAIN = re.compile(
     r"\.?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
@@ -47,16 +45,29 @@ def are_record_ids(
 ) -> bool:
     """is_hex32 of both ids, is_hex64 of the fingerprint and is_hex32 (or None) of the decision id.
 
-    In one match: verify checks them for each of millions of stored rows.
+    In one pass: verify checks them for each of millions of stored rows.
+    ``bytes.fromhex`` reads hex digits of either case and skips spaces, so its
+    bytes written back as lower-case hex equal the text only when the text is
+    lower-case hex digits alone; the lengths are checked on their own.
     """
-    return (
+    if not (
         type(record_id) is str
         and type(consent_id) is str
         and type(fingerprint) is str
-        and (decision_id is None or type(decision_id) is str)
-        and _RECORD_IDS.fullmatch(f"{record_id} {consent_id} {fingerprint} {decision_id or ''}")
-        is not None
-    )
+        and len(record_id) == 32
+        and len(consent_id) == 32
+        and len(fingerprint) == 64
+    ):
+        return False
+    text = record_id + consent_id + fingerprint
+    if decision_id is not None:
+        if type(decision_id) is not str or len(decision_id) != 32:
+            return False
+        text += decision_id
+    try:
+        return bytes.fromhex(text).hex() == text
+    except ValueError:
+        return False
 
 
 def is_slug(value: object) -> bool:

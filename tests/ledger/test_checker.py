@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from samtycke.ledger import Ledger
-from samtycke.ledger.checker import checked_rows, vouched
+from samtycke.ledger.checker import checked_pages, helper_process, vouched
 from samtycke.ledger.rows import RECORD_COLUMNS
 from tests.ledger import tampering as t
 from tests.ledger.conftest import decision, open_ledger
@@ -41,6 +41,13 @@ def _pages(rows: list[Row], size: int) -> Iterator[list[Row]]:
     return iter([rows[i : i + size] for i in range(0, len(rows), size)])
 
 
+def _marked(pages: Iterator[tuple[list[Row], int]]) -> Iterator[tuple[Row, bool]]:
+    """Each row of the checked pages, with whether it was vouched for."""
+    for page, count in pages:
+        for i, row in enumerate(page):
+            yield row, i < count
+
+
 def _replace(row: Row, column: str, value: object) -> Row:
     i = RECORD_COLUMNS.index(column)
     return (*row[:i], value, *row[i + 1 :])
@@ -65,8 +72,8 @@ def test_pages_hashed_in_the_helper_give_the_marks_of_this_process(sqlite_url: s
         rows = _rows(led)
     seen: list[tuple[Row, bool]] = []
     helpers: set[int] = set()
-    with contextlib.closing(checked_rows(_pages(rows, 3))) as marked:
-        for item in marked:
+    with contextlib.closing(checked_pages(_pages(rows, 3))) as pages:
+        for item in _marked(pages):
             seen.append(item)
             helpers |= set(_helpers())
     assert len(helpers) == 1  # the helper took part
@@ -82,7 +89,7 @@ def test_one_page_needs_no_helper(sqlite_url: str) -> None:
         led.append([decision(i) for i in range(3)])
         rows = _rows(led)
     marks = []
-    for _, ok in checked_rows(_pages(rows, 10)):
+    for _, ok in _marked(checked_pages(_pages(rows, 10))):
         marks.append(ok)
         assert not _helpers()
     assert marks == [True, True, True]
@@ -96,7 +103,7 @@ def test_one_cpu_needs_no_helper(sqlite_url: str) -> None:
     os.sched_setaffinity(0, {min(cpus)})
     try:
         marks = []
-        for _, ok in checked_rows(_pages(rows, 2)):
+        for _, ok in _marked(checked_pages(_pages(rows, 2))):
             marks.append(ok)
             assert not _helpers()
     finally:
@@ -108,11 +115,11 @@ def test_leaving_early_stops_the_helper(sqlite_url: str) -> None:
     with open_ledger(sqlite_url) as led:
         led.append([decision(i) for i in range(20)])
         rows = _rows(led)
-    marked = checked_rows(_pages(rows, 2))
-    for _ in range(7):
-        next(marked)
+    pages = checked_pages(_pages(rows, 2))
+    for _ in range(4):
+        next(pages)
     assert _helpers()
-    marked.close()
+    pages.close()
     assert not _helpers()
 
 
@@ -126,7 +133,7 @@ def test_a_helper_running_other_code_is_not_believed(
         rows = _rows(led)
         # As if this process had imported another copy of samtycke than the helper runs.
         monkeypatch.setattr(checker, "_HERE", "/elsewhere/samtycke/ledger/checker.py")
-        marks = [ok for _, ok in checked_rows(_pages(rows, 2))]
+        marks = [ok for _, ok in _marked(checked_pages(_pages(rows, 2)))]
         assert not all(marks)  # the helper's pages came back unchecked, all rows being good
         assert verify_chain(led, page=2).records == 12  # checked here instead
         t.alter(led, 9, "url", "'https://forged.example/'")
@@ -151,3 +158,45 @@ def test_a_helper_that_stops_answering_is_given_up_and_its_pages_checked_here(
         t.alter(led, 9, "url", "'https://forged.example/'")
         with pytest.raises(BrokenChain, match=r"record 9 .*altered"):
             verify_chain(led, page=2)
+
+
+def test_a_helper_started_beforehand_checks_from_the_first_page(sqlite_url: str) -> None:
+    with open_ledger(sqlite_url) as led:
+        led.append([decision(i) for i in range(6)])
+        t.alter(led, 2, "url", "'https://forged.example/'")
+        rows = _rows(led)
+    with helper_process() as helper:
+        assert helper is not None and len(_helpers()) == 1
+        marks = [ok for _, ok in _marked(checked_pages(_pages(rows, 3), helper))]
+        assert len(_helpers()) == 1  # the same helper, still running
+    assert not _helpers()
+    assert marks == [True, False, False, True, True, True]
+
+
+def test_no_helper_is_started_when_not_wanted() -> None:
+    with helper_process(False) as helper:
+        assert helper is None and not _helpers()
+
+
+def test_a_problem_named_before_the_walk_stops_the_helper_started_for_it(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from samtycke.ledger import BrokenChain, chain, verify_chain
+
+    started: list[object] = []
+
+    @contextlib.contextmanager
+    def watched(wanted: bool = True) -> Iterator[object]:
+        with helper_process(wanted) as helper:
+            started.append(helper)
+            assert helper is not None and _helpers()  # more than a page: started at once
+            yield helper
+
+    monkeypatch.setattr(chain, "helper_process", watched)
+    with open_ledger(sqlite_url) as led:
+        led.append([decision(i) for i in range(6)])
+        t.insert_row(led, 0)  # named by the checks before the walk
+        with pytest.raises(BrokenChain, match=r"record 0 .*lies outside the chain"):
+            verify_chain(led, page=2)
+    assert started
+    assert not _helpers()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -81,6 +82,26 @@ def test_link_hash_is_sha256_of_raw_prev_then_record() -> None:
 def test_time_format() -> None:
     assert format_us(0) == "1970-01-01T00:00:00.000000Z"
     assert format_us(1_700_000_000_123_456) == "2023-11-14T22:13:20.123456Z"
+
+
+_FIRST_US = -62_135_596_800_000_000  # 0001-01-01T00:00:00Z
+_LAST_US = 253_402_300_799_999_999  # 9999-12-31T23:59:59.999999Z
+
+
+@given(us=st.integers(_FIRST_US, _LAST_US))
+def test_time_format_is_utc_to_the_microsecond_for_every_time(us: int) -> None:
+    import datetime as dt
+
+    # strftime's own text, as the hashed times have always been written (its %Y
+    # does not pad the years before 1000 to four digits)
+    at = dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=us)
+    assert format_us(us) == at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def test_a_time_outside_the_years_1_to_9999_overflows() -> None:
+    for us in (_FIRST_US - 1, _LAST_US + 1):
+        with pytest.raises(OverflowError):
+            format_us(us)
 
 
 def _same_content(a: Decision, b: Decision) -> bool:

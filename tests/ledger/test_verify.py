@@ -100,6 +100,7 @@ def test_times_running_backwards_are_named(ledger: Ledger) -> None:
         ("refused_services", "'[1]'", "list of service ids"),
         ("consent_id", "'" + "A" * 32 + "'", "32 hex digits"),
         ("decision_id", "'" + "g" * 32 + "'", "decision_id holds"),
+        ("decision_id", "''", "decision_id holds '' (str), not 32 hex digits or NULL"),
         ("fingerprint", "'" + "a" * 63 + "'", "64 hex digits"),
         ("recorded_us", "253402300800000000", "a time in the years 1 to 9999"),  # year 10000
     ],

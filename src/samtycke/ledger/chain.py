@@ -28,7 +28,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from samtycke.errors import ChainError
-from samtycke.ledger.checker import checked_rows
+from samtycke.ledger.checker import Row, checked_pages, helper_process
 from samtycke.ledger.purge_entry import PurgeEntry, decode_purge
 from samtycke.ledger.records import GENESIS_HASH, Record, link_hash
 from samtycke.ledger.rows import RECORD_COLUMNS, MalformedRow, decode_record, stored_canonical
@@ -113,59 +113,63 @@ def verify_view(view: View, now: int, page: int = PAGE) -> Verified:
     start = latest.through_seq if latest else 0
     prev = latest.through_hash if latest else GENESIS_HASH
     prev_us = latest.through_us if latest else 0
-    _outside(view, start, purges)
-    snapshots = _snapshots(view)
-    expected, count, first = start + 1, 0, None
-    fingerprints, latest_us = snapshots.keys(), now + FUTURE_SLACK_US
-    # closed on leaving, also by an exception: that stops the helper process
-    with contextlib.closing(checked_rows(view.record_pages(start, page))) as rows:
-        row, hashed = next(rows, (None, False))
-        while row is not None or expected in purges:
-            entry = purges.get(expected)
-            if entry is not None:
-                if row is not None and row[_SEQ] == expected:
-                    raise BrokenChain(
-                        f"seq {expected} is used by a record and a purge entry", expected
-                    )
-                _check_purge(entry, prev, prev_us, now)
-                prev, prev_us, expected = entry.hash, entry.recorded_us, expected + 1
-                continue
-            assert row is not None
-            # The common case in one expression, with no record built: every check of
-            # _check_record passes (prev is a hash verified before, so it is hex). A
-            # row not yet found to hash right is read first, as decode_record reads
-            # it: a malformed row is named before anything else.
-            stored = None if hashed else stored_canonical(row)
-            us = row[_RECORDED_US]
-            if (
-                count
-                and row[_SEQ] == expected <= head.seq
-                and row[_PREV_HASH] == prev
-                and prev_us <= us <= latest_us
-                and row[_FINGERPRINT] in fingerprints
-                and (stored is None or link_hash(prev, stored) == row[_HASH])
-            ):
-                prev, prev_us, expected, count = row[_HASH], us, expected + 1, count + 1
-                row, hashed = next(rows, (None, False))
-                continue
-            rec = decode_record(row)
-            if rec.seq > head.seq and rec.seq == expected:
-                raise BrokenChain(
-                    f"{_name(rec)} lies beyond the chain head (seq {head.seq}): "
-                    "inserted outside the chain",
-                    rec.seq,
-                    rec.decision.record_id,
-                )
-            _check_record(rec, expected, prev, prev_us, now, fingerprints)
-            if latest is not None and count == 0 and rec.recorded_us < latest.cutoff_us:
-                raise BrokenChain(
-                    f"{_name(rec)} is older than the purge cutoff {latest.cutoff_us} µs but was "
-                    "kept: the purge did not cut at whole days",
-                    rec.seq,
-                )
-            first = rec.seq if first is None else first
-            prev, prev_us, expected, count = rec.hash, rec.recorded_us, rec.seq + 1, count + 1
-            row, hashed = next(rows, (None, False))
+    # started now, its start-up overlaps the checks before the walk
+    with helper_process(head.seq - start > page) as helper:
+        _outside(view, start, purges)
+        snapshots = _snapshots(view)
+        # a scan of the whole table: read while the helper starts rather than after
+        # the walk, when the other core has nothing left to do
+        referenced = view.referenced_fingerprints()
+        expected, count, first = start + 1, 0, None
+        fingerprints, latest_us = snapshots.keys(), now + FUTURE_SLACK_US
+        # closed on leaving, also by an exception: that stops the helper process
+        pages = checked_pages(view.record_pages(start, page), helper)
+        with contextlib.closing(pages):
+            for rows, hashed in pages:
+                i, n = 0, len(rows)
+                while i < n:
+                    entry = purges.get(expected)
+                    if entry is not None:
+                        if rows[i][_SEQ] == expected:
+                            raise BrokenChain(
+                                f"seq {expected} is used by a record and a purge entry", expected
+                            )
+                        _check_purge(entry, prev, prev_us, now)
+                        prev, prev_us, expected = entry.hash, entry.recorded_us, expected + 1
+                        continue
+                    if count:
+                        last = min([head.seq] + [s - 1 for s in purges if s > expected])
+                        j, prev, prev_us = _run(
+                            rows, i, hashed, expected, last, prev, prev_us, latest_us, fingerprints
+                        )
+                        if j > i:  # on from there: a purge entry may come next
+                            expected, count, i = expected + j - i, count + j - i, j
+                            continue
+                    rec = decode_record(rows[i])
+                    if rec.seq > head.seq and rec.seq == expected:
+                        raise BrokenChain(
+                            f"{_name(rec)} lies beyond the chain head (seq {head.seq}): "
+                            "inserted outside the chain",
+                            rec.seq,
+                            rec.decision.record_id,
+                        )
+                    _check_record(rec, expected, prev, prev_us, now, fingerprints)
+                    if latest is not None and count == 0 and rec.recorded_us < latest.cutoff_us:
+                        raise BrokenChain(
+                            f"{_name(rec)} is older than the purge cutoff {latest.cutoff_us} µs "
+                            "but was kept: the purge did not cut at whole days",
+                            rec.seq,
+                        )
+                    first = rec.seq if first is None else first
+                    prev, prev_us, count = rec.hash, rec.recorded_us, count + 1
+                    expected, i = rec.seq + 1, i + 1
+        while expected in purges:
+            _check_purge(purges[expected], prev, prev_us, now)
+            prev, prev_us, expected = (
+                purges[expected].hash,
+                purges[expected].recorded_us,
+                expected + 1,
+            )
     last = expected - 1
     if head.seq > last:
         raise BrokenChain(
@@ -185,9 +189,44 @@ def verify_view(view: View, now: int, page: int = PAGE) -> Verified:
             f"entry, seq {last} ({prev_us} µs): the head was altered",
             last,
         )
-    referenced = view.referenced_fingerprints()
     unreferenced = sorted(set(snapshots) - referenced)
     return Verified(count, first, head, latest, len(snapshots), unreferenced)
+
+
+def _run(
+    rows: list[Row],
+    i: int,
+    hashed: int,
+    expected: int,
+    last: int,
+    prev: str,
+    prev_us: int,
+    latest_us: int,
+    fingerprints: AbstractSet[str],
+) -> tuple[int, str, int]:
+    """Walk ``rows`` from ``i`` (at seq ``expected``) while every check passes.
+
+    Returns where it stopped and the last link's hash and time. The common
+    case in one expression, with no record built: every check of
+    _check_record passes (``prev`` is a hash verified before, so it is hex) and
+    the seq stays at or below ``last``. The first ``hashed`` rows were found to
+    hash right; any other row is read first, as decode_record reads it, so a
+    malformed row is named before anything else.
+    """
+    for j in range(i, len(rows)):
+        row = rows[j]
+        stored = None if j < hashed else stored_canonical(row)
+        us = row[_RECORDED_US]
+        if not (
+            row[_SEQ] == expected <= last
+            and row[_PREV_HASH] == prev
+            and prev_us <= us <= latest_us
+            and row[_FINGERPRINT] in fingerprints
+            and (stored is None or link_hash(prev, stored) == row[_HASH])
+        ):
+            return j, prev, prev_us
+        prev, prev_us, expected = row[_HASH], us, expected + 1
+    return len(rows), prev, prev_us
 
 
 def _outside(view: View, start: int, purges: dict[int, PurgeEntry]) -> None:

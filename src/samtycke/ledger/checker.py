@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import fcntl
+import itertools
 import marshal
 import os
 import queue
@@ -32,12 +34,13 @@ from samtycke.ledger.rows import RECORD_COLUMNS, MalformedRow, stored_canonical
 
 Row = tuple[Any, ...]
 _PREV_HASH, _HASH = RECORD_COLUMNS.index("prev_hash"), RECORD_COLUMNS.index("hash")
-IN_FLIGHT = 2  # pages queued at the helper: one being hashed, one waiting
+IN_FLIGHT = 3  # pages queued at the helper: one being hashed, two waiting
 _HERE = os.path.realpath(__file__)  # the helper must run this very file
 _AHEAD = 8  # pages the main process checks past an unanswered one before it waits
 # How long an answer may take before the helper is given up on and its pages are
 # checked here; a page takes well under a second, so only a stuck helper waits it out.
 HELPER_PATIENCE = 60.0
+_PIPE_MAX = 16 << 20  # bytes; pages of 20,000 rows are ~9 MB
 
 
 def vouched(rows: Sequence[Row]) -> int:
@@ -51,52 +54,60 @@ def vouched(rows: Sequence[Row]) -> int:
     return len(rows)
 
 
-def checked_rows(pages: Iterator[list[Row]]) -> Generator[tuple[Row, bool], None, None]:
-    """Every row of ``pages`` in order, with True when its own hash was found right.
+@contextlib.contextmanager
+def helper_process(wanted: bool = True) -> Iterator[_Helper | None]:
+    """A helper process for :func:`checked_pages`, started now; None on one core or unwanted.
 
-    A row given False has not been checked (or failed): the caller checks it.
-    The helper process starts only from the second page on, and only when
-    this process may run on two cores.
+    Started before the pages are read, its start-up (imports) overlaps the
+    caller's first queries; it is stopped on leaving.
     """
-    first = next(pages, None)
-    if first is None:
-        return
-    second = next(pages, None)
-    if second is None or len(os.sched_getaffinity(0)) < 2:
-        for page in (first,) if second is None else _chain(first, second, pages):
-            yield from _marked(page, vouched(page))
-        return
-    helper = _Helper()
+    helper = _Helper() if wanted and len(os.sched_getaffinity(0)) >= 2 else None
+    try:
+        yield helper
+    finally:
+        if helper is not None:
+            helper.close()
+
+
+def checked_pages(
+    pages: Iterator[list[Row]], helper: _Helper | None = None
+) -> Generator[tuple[list[Row], int], None, None]:
+    """Every page of ``pages`` in order, with how many of its leading rows hash right.
+
+    The rows past that count have not been checked (or failed): the caller
+    checks them. Without a ``helper`` from :func:`helper_process`, one is
+    started from the second page on, and only when this process may run on
+    two cores.
+    """
+    own = None
+    if helper is None:
+        head = list(itertools.islice(pages, 2))
+        if len(head) < 2 or len(os.sched_getaffinity(0)) < 2:
+            for page in itertools.chain(head, pages):
+                yield page, vouched(page)
+            return
+        helper = own = _Helper()
+        pages = itertools.chain(head, pages)
     # [page, vouched count or None while the helper has it], in chain order
     queue: collections.deque[list[Any]] = collections.deque()
     try:
-        for page in _chain(first, second, pages):
+        for page in pages:
             if helper.busy < IN_FLIGHT and helper.send(page):
                 queue.append([page, None])
             else:
                 queue.append([page, vouched(page)])
             while queue and (queue[0][1] is not None or helper.ready() or len(queue) > _AHEAD):
-                yield from _marked(*_resolved(queue.popleft(), helper))
+                yield _resolved(queue.popleft(), helper)
         while queue:
-            yield from _marked(*_resolved(queue.popleft(), helper))
+            yield _resolved(queue.popleft(), helper)
     finally:
-        helper.close()
-
-
-def _chain(first: list[Row], second: list[Row], rest: Iterator[list[Row]]) -> Iterator[list[Row]]:
-    yield first
-    yield second
-    yield from rest
+        if own is not None:
+            own.close()
 
 
 def _resolved(item: list[Any], helper: _Helper) -> tuple[list[Row], int]:
     page, count = item
     return page, helper.receive() if count is None else count
-
-
-def _marked(page: list[Row], count: int) -> Iterator[tuple[Row, bool]]:
-    for i, row in enumerate(page):
-        yield row, i < count
 
 
 class _Helper:
@@ -122,6 +133,8 @@ class _Helper:
             )
         except OSError:
             self._proc = None
+        else:
+            _widen(self._proc.stdin)
 
     def send(self, page: list[Row]) -> bool:
         """Queue a page; False when it cannot be sent (the caller checks it itself)."""
@@ -180,6 +193,21 @@ class _Helper:
             proc.stdout.close()
 
 
+def _widen(pipe: IO[bytes] | None) -> None:
+    # A page is megabytes. Through the default 64 KB pipe the sender waited for
+    # the helper's reading thread about 130 times a page, each time until the
+    # hashing thread let go of the GIL; a pipe of the largest size allowed cuts
+    # that to a few.
+    if pipe is None or not hasattr(fcntl, "F_SETPIPE_SZ"):
+        return
+    try:
+        with open("/proc/sys/fs/pipe-max-size", "rb") as f:
+            size = int(f.read())
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, min(size, _PIPE_MAX))
+    except (OSError, ValueError):  # not Linux, or not allowed: the default size
+        pass
+
+
 def _read(stream: IO[bytes], n: int) -> bytes | None:
     data = b""
     while len(data) < n:
@@ -203,6 +231,9 @@ def _serve(pipe_in: IO[bytes], pipe_out: IO[bytes]) -> None:
             pages.put(data)
         pages.put(None)
 
+    # The reading thread takes the GIL after each chunk of the pipe; by default the
+    # hashing thread keeps it up to 5 ms each time, while the sender waits.
+    sys.setswitchinterval(0.0005)
     threading.Thread(target=receive, daemon=True).start()
     me = os.fsencode(_HERE)
     pipe_out.write(len(me).to_bytes(8, "little") + me)

@@ -185,6 +185,7 @@ def stored_canonical(row: Sequence[Any]) -> bytes:
         return canonical_values(
             fmt, seq, recorded_us, record_id, consent_id, site, revision, fingerprint,
             language, method, choices_text, url, ip, user_agent, decision_id, refused, source,
+            ids_checked=True,  # by are_record_ids above
         )  # fmt: skip
     except OverflowError:
         raise _bad(
