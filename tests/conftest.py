@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -13,8 +14,16 @@ from typing import Any
 
 import pytest
 
-import samtycke.contrib.inprocess
-from samtycke.scanner.browser import CHROMIUM_ARGS, find_chromium
+# A run without bytecode caches (PYTHONDONTWRITEBYTECODE, set in many containers)
+# rewrites and compiles every test module again in each xdist worker, and every
+# `python -m samtycke` or verify helper a test starts compiles samtycke again:
+# most of a quick run's time. The caches go to the __pycache__ folders git and
+# the sdist ignore.
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+import samtycke.contrib.inprocess  # noqa: E402 (after the bytecode setting)
+from samtycke.scanner.browser import CHROMIUM_ARGS, find_chromium  # noqa: E402
 
 # Framework apps built in tests without a ledger URL get the integrations'
 # default, a file in the working directory: point it into a temporary folder

@@ -101,7 +101,9 @@ def smtp_sink(folder: Path) -> Iterator[Sink]:
         )
         if ok:
             sink.logins.append(USER)
-        return AuthResult(success=ok)
+        # handled=False: aiosmtpd itself answers a refusal with 535 (with the
+        # default, True, it answers nothing and the client waits for its timeout).
+        return AuthResult(success=ok, handled=False)
 
     controller = Controller(
         Handler(),

@@ -68,6 +68,7 @@ def test_a_wrong_password_is_a_failure_deliver_reports(tmp_path: Path) -> None:
     with smtp_sink(tmp_path) as sink:
         result = deliver(ALERT, monitor, _smtp(sink.port, sink.cafile, password="wrong"))
     assert result.startswith("e-mail failed: ") and sink.messages == []
+    assert "Authentication credentials invalid" in result  # refused, not timed out
 
 
 def test_an_untrusted_certificate_is_refused(tmp_path: Path) -> None:
