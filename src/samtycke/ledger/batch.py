@@ -117,12 +117,12 @@ class PipelinedBatch:
         with self.pg.pipeline() as pipeline:
             lock = self.pg.cursor()
             lock.execute(LOCK_HEAD_SQL)
-            found = self.pg.cursor()
-            if ids:
+            found = self.pg.cursor() if ids else None
+            if found is not None:
                 found.execute(self.sql.stored(len(ids)), tuple(ids))
             pipeline.sync()
             top = lock.fetchone()
-            rows = [tuple(r) for r in found.fetchall()] if ids else []
+            rows = [tuple(r) for r in found.fetchall()] if found is not None else []
         if top is None:
             raise LedgerError("the ledger has no chain head row; run: samtycke ledger verify")
         return ChainHead(int(top[0]), str(top[1]), int(top[2])), rows
