@@ -11,11 +11,13 @@ plain http are accepted there, which lets the third party set
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 # A transparent 1×1 GIF, the classic tracking pixel.
 PIXEL = bytes.fromhex(
@@ -176,10 +178,18 @@ def _handler(pages: dict[str, tuple[str, list[str]]], robots: str) -> type[BaseH
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    """Quiet about a browser that drops a connection (a download it refuses, a closed page)."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve_pages(pages: dict[str, tuple[str, list[str]]], robots: str = "") -> Iterator[str]:
     """Serve ``pages`` (path → HTML and Set-Cookie lines) on a free loopback port."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(pages, robots))
+    server = _Server(("127.0.0.1", 0), _handler(pages, robots))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
