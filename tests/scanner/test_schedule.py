@@ -4,6 +4,7 @@ several phases walking it at once; the load limits."""
 from __future__ import annotations
 
 import asyncio
+from urllib.robotparser import RobotFileParser
 
 from samtycke.scanner.crawler import parse_robots
 from samtycke.scanner.schedule import Limiter, SharedFrontier
@@ -109,3 +110,50 @@ def test_limiter_bounds_pages_and_navigations_per_host() -> None:
         return most_pages, most_loading
 
     assert asyncio.run(run()) == (3, 2)
+
+
+def test_robots_rules_that_arrive_while_the_first_page_loads() -> None:
+    async def run() -> tuple[list[str], list[str]]:
+        robots: asyncio.Future[RobotFileParser | None] = asyncio.get_running_loop().create_future()
+        f = SharedFrontier("https://ex.com/", 20, 3, robots, consumers=1)
+        page = await f.take(0)
+        assert page is not None and page.url == "https://ex.com/"  # no rules needed yet
+        handing = asyncio.ensure_future(f.links(0, page, ["/a", "/private/1"], page.url))
+        await asyncio.sleep(0.05)
+        assert not handing.done()  # links wait for the rules
+        robots.set_result(parse_robots("User-agent: *\nDisallow: /private\n", "https://ex.com/"))
+        await handing
+        rest = [u for u, _ in await _walk(f, 0, {})]
+        return rest, f.skipped
+
+    assert asyncio.run(run()) == (["https://ex.com/a"], ["https://ex.com/private/1"])
+
+
+def test_work_that_can_wait_waits_for_urgent_work_two_at_a_time() -> None:
+    async def run() -> tuple[list[str], int]:
+        limiter = Limiter(pages=4, per_host=2)
+        log: list[str] = []
+        running = most = 0
+
+        async def spare(i: int) -> None:
+            nonlocal running, most
+            async with limiter.spare():
+                running += 1
+                most = max(most, running)
+                log.append(f"spare {i}")
+                await asyncio.sleep(0.01)
+                running -= 1
+
+        first, second = limiter.urgent(), limiter.urgent()
+        waiting = asyncio.gather(*(spare(i) for i in range(5)))
+        await asyncio.sleep(0.05)
+        log.append("first done")
+        first()
+        first()  # a second call does not count as the other's end
+        await asyncio.sleep(0.05)
+        log.append("second done")
+        second()
+        await waiting
+        return log[:2], most
+
+    assert asyncio.run(run()) == (["first done", "second done"], 2)

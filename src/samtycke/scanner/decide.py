@@ -6,6 +6,10 @@ jar unchanged for a moment — the context's storage state (cookies and local
 storage) becomes the state every page of the phase is loaded with. The
 decision page itself goes on settling meanwhile, so what the click sets a
 little later is still seen there.
+
+Until the first look at the loaded page has clicked the banner (or found none
+to click), the decision is urgent: contexts the crawl opens ahead wait, since
+on a small machine they would hold up the click every page waits for.
 """
 
 from __future__ import annotations
@@ -23,10 +27,6 @@ _POLL = 0.1
 _MIN_LOOKS = 10
 
 
-async def _no_links(hrefs: list[str], base: str) -> None:
-    return None  # the page is visited again with the decision; that visit hands them in
-
-
 class Decision:
     """The banner answered on one page; :meth:`state` once the answer is stored."""
 
@@ -38,6 +38,7 @@ class Decision:
         self._snapshot_taken = asyncio.Event()
         self._context: Any = None
         self._collector: ContextCollector | None = None
+        self._calm = visitor.limiter.urgent()
 
     async def run(self) -> PageVisit:
         """Load the page, answer its banner, settle; the decision visit."""
@@ -48,10 +49,12 @@ class Decision:
             context, page, collector = await open_context(self.visitor)
         except BaseException:
             self._finished.set()  # state() must not wait for a page that never opened
+            self._calm()
             raise
         self._context, self._collector = context, collector
         try:
-            if await load(self.visitor, page, collector, visit, _no_links):
+            # The page is visited again with the decision; that visit hands in its links.
+            if await load(self.visitor, page, collector, visit, None):
                 deadline = loop.time() + self.visitor.options.banner_wait
                 driver = BannerDriver(page, self.action, before_click=collector.cut)
 
@@ -70,8 +73,10 @@ class Decision:
 
                 # A first look at once: every page of the phase waits for this answer.
                 await hold()
+                self._calm()
                 await settle_and_collect(self.visitor, page, collector, visit, hold)
         finally:
+            self._calm()
             self._finished.set()
             if self._clicked.is_set():
                 await self._snapshot_taken.wait()

@@ -45,9 +45,11 @@ async def run_phase(
     outcome = PhaseOutcome(visitor.phase)
     decided: asyncio.Task[PageVisit] | None = None
     # Each phase's share of the open pages (the decision page comes on top).
-    pool = ContextPool(visitor, max(2, visitor.options.concurrency // frontier.consumers))
+    # A phase that answers the banner opens no context before the click.
+    action = ANSWERS.get(visitor.phase)
+    share = max(2, visitor.options.concurrency // frontier.consumers)
+    pool = ContextPool(visitor, share, eager=0 if action else 1)
     try:
-        action = ANSWERS.get(visitor.phase)
         if action is not None:
             decision = Decision(visitor, frontier.start, action)
 
@@ -56,8 +58,9 @@ async def run_phase(
                     return await decision.run()
 
             decided = asyncio.ensure_future(decide())
-            # The phase's contexts open while the banner is answered, one for
-            # each page found so far, so its pages start as soon as it is.
+            # The phase's contexts open once the banner is clicked, while the
+            # answer is stored: one for each page found so far, so its pages
+            # start as soon as the answer is in place.
             warming = asyncio.ensure_future(_warm(pool, frontier))
             try:
                 state = await decision.state()

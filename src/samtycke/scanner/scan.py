@@ -112,16 +112,21 @@ async def scan_async(
     async with async_playwright() as pw:
         browser = await launch_browser(pw, host_rules=options.host_rules)
         try:
-            robots = await _preflight(browser, start, options)
+            limiter = Limiter(options.concurrency, options.per_host, options.loads)
+
+            async def read_robots() -> RobotFileParser | None:
+                # Like every context opened ahead of need, after the banner clicks.
+                async with limiter.spare():
+                    return await _preflight(browser, start, options)
+
             version = browser.version
             # Some banners stay hidden for "HeadlessChrome"; look like a plain Chrome.
             agent = (
                 "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
                 f"Chrome/{version} Safari/537.36"
             )
-            frontier = SharedFrontier(start, options.max_pages, options.depth, robots, len(phases))
-            limiter = Limiter(options.concurrency, options.per_host, options.loads)
-            outcomes: list[PhaseOutcome] = await asyncio.gather(
+            frontier = SharedFrontier(start, options.max_pages, options.depth, None, len(phases))
+            walks = asyncio.gather(
                 *(
                     run_phase(
                         Visitor(browser, phase, options, limiter, kb.tracker_host, agent, state),
@@ -132,6 +137,21 @@ async def scan_async(
                     for i, phase in enumerate(phases)
                 )
             )
+            # robots.txt is read while the first pages load (it only matters once
+            # they hand in their links); made here, after the phases have marked
+            # their banner clicks urgent, it waits for them.
+            robots = asyncio.ensure_future(read_robots())
+            frontier.robots = robots
+            try:
+                await robots  # a site that cannot be reached ends the scan here
+                outcomes: list[PhaseOutcome] = await walks
+            finally:
+                if not walks.done():
+                    walks.cancel()
+                    await asyncio.gather(walks, return_exceptions=True)
+                if not robots.done():
+                    robots.cancel()
+                    await asyncio.gather(robots, return_exceptions=True)
         finally:
             await browser.close()
     if not any(v.error is None for o in outcomes for v in o.visits):

@@ -7,14 +7,19 @@ still awaited. Each phase walks the shared list at its own pace; the list is
 complete once every phase has reached its end and no visit still owes links.
 
 The :class:`Limiter` bounds the pages open at once (the machine) and the
-navigations running at once against one host (politeness).
+navigations running at once against one host (politeness), and holds work
+that can wait (opening contexts ahead of pages) while a banner click that a
+whole phase waits for is pending.
+
+robots.txt is fetched while the first pages load: the frontier takes its
+rules as a future and applies them from the first links handed in.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
@@ -39,7 +44,7 @@ class SharedFrontier:
         start: str,
         max_pages: int,
         max_depth: int,
-        robots: RobotFileParser | None,
+        robots: RobotFileParser | asyncio.Future[RobotFileParser | None] | None,
         consumers: int,
     ) -> None:
         self.start, self.max_pages, self.max_depth, self.robots = (
@@ -80,6 +85,8 @@ class SharedFrontier:
 
     async def links(self, consumer: int, page: Page, hrefs: list[str], base: str) -> None:
         """Queue the same-site page links found on ``page`` (empty when it failed)."""
+        if isinstance(self.robots, asyncio.Future):
+            self.robots = await asyncio.shield(self.robots)
         async with self._changed:
             if page.depth + 1 <= self.max_depth:
                 for href in hrefs:
@@ -101,7 +108,8 @@ class SharedFrontier:
         self._seen.add(url)
         if not same_site(url, self.start) or not looks_like_page(url):
             return
-        if self.robots is not None and not self.robots.can_fetch("*", url):
+        robots = self.robots
+        if isinstance(robots, RobotFileParser) and not robots.can_fetch("*", url):
             self.skipped.append(url)
             return
         self.pages.append(Page(len(self.pages), url, depth))
@@ -120,6 +128,40 @@ class Limiter:
         self._loads = asyncio.Semaphore(loads or pages)
         self._per_host = per_host
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._urgent = 0
+        self._calm = asyncio.Event()
+        self._calm.set()
+        self._spare = asyncio.Semaphore(2)
+
+    def urgent(self) -> Callable[[], None]:
+        """Mark work everything else waits for (a banner click); call the result when done.
+
+        Calling the result again does nothing.
+        """
+        self._urgent += 1
+        self._calm.clear()
+        done = False
+
+        def release() -> None:
+            nonlocal done
+            if not done:
+                done = True
+                self._urgent -= 1
+                if not self._urgent:
+                    self._calm.set()
+
+        return release
+
+    @contextlib.asynccontextmanager
+    async def spare(self) -> AsyncIterator[None]:
+        """Hold one of two slots for work that can wait, once no urgent work is pending.
+
+        Two at a time keep the browser answering the urgent work's few
+        requests (the jar polled after a click) while contexts are built.
+        """
+        await self._calm.wait()
+        async with self._spare:
+            yield
 
     @contextlib.asynccontextmanager
     async def page(self) -> AsyncIterator[None]:

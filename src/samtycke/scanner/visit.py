@@ -6,8 +6,8 @@ state's cookies before it loads, so what one page sets is never mistaken for
 another's, and the pages of a phase load side by side. A phase keeps a small
 pool of contexts and reuses them, since a new context costs a new renderer
 process; local storage carries over within a context, as in one visit. A
-phase that answers the banner first opens its contexts meanwhile and gives them
-the answer's storage state once it is known.
+phase that answers the banner first opens its contexts once the click has
+landed and gives them the answer's storage state once it is known.
 """
 
 from __future__ import annotations
@@ -71,17 +71,23 @@ async def open_context(visitor: Visitor) -> tuple[Any, Any, ContextCollector]:
 
 
 async def load(
-    visitor: Visitor, page: Any, collector: ContextCollector, visit: PageVisit, links: Links
+    visitor: Visitor, page: Any, collector: ContextCollector, visit: PageVisit, links: Links | None
 ) -> bool:
-    """Navigate and hand in the page's links; False (and ``visit.error``) when it failed."""
+    """Navigate and hand in the page's links (unless ``links`` is None); False when it failed.
+
+    A failed load leaves its reason in ``visit.error``.
+    """
     await collector.start_page(visit.url)
     try:
         async with visitor.limiter.navigation(visit.url):
             await page.goto(visit.url, wait_until="load")
     except Exception as exc:  # a page that fails is recorded; the crawl goes on
         visit.error = str(exc).strip().splitlines()[0] if str(exc).strip() else "failed"
-        await links([], visit.url)
+        if links is not None:
+            await links([], visit.url)
         return False
+    if links is None:
+        return True
     try:
         hrefs = await page.eval_on_selector_all("a[href]", _LINKS)
     except Exception:  # the page navigated away by itself; no links to follow
@@ -111,11 +117,19 @@ Worker = tuple[Any, Any, ContextCollector]
 
 
 class ContextPool:
-    """At most ``size`` contexts of one visitor, handed out one page at a time."""
+    """At most ``size`` contexts of one visitor, handed out one page at a time.
 
-    def __init__(self, visitor: Visitor, size: int) -> None:
+    A context is opened when a page finds none idle, and the page takes
+    whichever comes first, the new one or one another page hands back. The
+    first ``eager`` contexts open at once; the others wait while urgent work
+    (a banner click) is pending, since on a small machine building a context
+    (a renderer starting) is what would hold that work up.
+    """
+
+    def __init__(self, visitor: Visitor, size: int, eager: int = 1) -> None:
         self.visitor = visitor
         self._size = size
+        self._eager = eager
         self._idle: asyncio.Queue[Worker] = asyncio.Queue()
         self._room = asyncio.Semaphore(size)
         self._all: list[Worker] = []
@@ -124,14 +138,49 @@ class ContextPool:
     def warm(self, count: int) -> None:
         """Open contexts ahead of the pages, up to ``count`` (and the pool's size)."""
         while len(self._all) + len(self._opening) < min(count, self._size):
-            task = asyncio.ensure_future(self._open_idle())
-            self._opening.add(task)
-            task.add_done_callback(self._opening.discard)
+            self._open_one()
 
-    async def _open_idle(self) -> None:
-        worker = await open_context(self.visitor)
+    def _open_one(self) -> None:
+        task = asyncio.ensure_future(self._open_idle(self._eager > 0))
+        self._eager -= 1
+        self._opening.add(task)
+        task.add_done_callback(self._opening.discard)
+
+    async def _open_idle(self, eager: bool) -> None:
+        if eager:
+            worker = await open_context(self.visitor)
+        else:
+            async with self.visitor.limiter.spare():
+                worker = await open_context(self.visitor)
         self._all.append(worker)
         self._idle.put_nowait(worker)
+
+    async def _take(self) -> Worker:
+        """An idle context: one handed back or one opened for this page."""
+        while self._idle.empty():
+            # Two at a time: the browser builds them one after another anyway,
+            # and a page handed back meanwhile saves building one.
+            if len(self._all) + len(self._opening) < self._size and len(self._opening) < 2:
+                self._open_one()
+            opening = set(self._opening)
+            handed = asyncio.ensure_future(self._idle.get())
+            try:
+                done, _ = await asyncio.wait(
+                    {handed, *opening}, return_when=asyncio.FIRST_COMPLETED
+                )
+            except BaseException:  # the page was called off; what was handed over stays idle
+                handed.cancel()
+                if handed.done() and not handed.cancelled():
+                    self._idle.put_nowait(handed.result())
+                raise
+            if handed in done:
+                return handed.result()
+            handed.cancel()
+            for task in done:
+                error = None if task.cancelled() else task.exception()
+                if error is not None:
+                    raise error
+        return self._idle.get_nowait()
 
     async def reseed(self, state: dict[str, Any] | None) -> None:
         """Load every page from ``state`` from now on.
@@ -154,11 +203,7 @@ class ContextPool:
     async def worker(self) -> AsyncIterator[Worker]:
         """A context whose jar holds exactly the visitor's state cookies."""
         async with self._room:
-            if self._idle.empty():
-                worker = await open_context(self.visitor)
-                self._all.append(worker)
-            else:
-                worker = self._idle.get_nowait()
+            worker = await self._take()
             await _reset_jar(worker[0], self.visitor.state)
             try:
                 yield worker
