@@ -134,6 +134,7 @@ class ContextPool:
         self._room = asyncio.Semaphore(size)
         self._all: list[Worker] = []
         self._opening: set[asyncio.Task[None]] = set()
+        self._waiting = 0  # pages waiting for a context
 
     def warm(self, count: int) -> None:
         """Open contexts ahead of the pages, up to ``count`` (and the pool's size)."""
@@ -157,10 +158,19 @@ class ContextPool:
 
     async def _take(self) -> Worker:
         """An idle context: one handed back or one opened for this page."""
+        self._waiting += 1
+        try:
+            return await self._wait_for_one()
+        finally:
+            self._waiting -= 1
+
+    async def _wait_for_one(self) -> Worker:
         while self._idle.empty():
-            # Two at a time: the browser builds them one after another anyway,
-            # and a page handed back meanwhile saves building one.
-            if len(self._all) + len(self._opening) < self._size and len(self._opening) < 2:
+            # At most two at a time, and no more than pages wait for: the
+            # browser builds them one after another anyway, and a page handed
+            # back meanwhile saves building one.
+            wanted = min(2, self._waiting)
+            if len(self._all) + len(self._opening) < self._size and len(self._opening) < wanted:
                 self._open_one()
             opening = set(self._opening)
             handed = asyncio.ensure_future(self._idle.get())
