@@ -24,7 +24,19 @@ from samtycke.scanner.options import ScanOptions
 from samtycke.scanner.schedule import Limiter
 from samtycke.scanner.settle import INIT_SCRIPT, wait_settled
 
-_LINKS = "els => els.map(e => e.getAttribute('href')).filter(Boolean)"
+# The page's link targets: the document's own, then those in open shadow
+# roots, host by host (the order of Playwright's shadow-piercing CSS). A plain
+# script, since Playwright's selector engine is compiled into every document
+# it queries, a good part of what loading a small page costs.
+_LINKS = """() => {
+  const found = [];
+  const query = (root) => {
+    found.push(...root.querySelectorAll("a[href]"));
+    for (const el of root.querySelectorAll("*")) if (el.shadowRoot) query(el.shadowRoot);
+  };
+  query(document);
+  return found.map((e) => e.getAttribute("href")).filter(Boolean);
+}"""
 # What a visitor with Global Privacy Control on looks like to scripts; the
 # header goes on every request of the context.
 GPC_SCRIPT = (
@@ -89,7 +101,7 @@ async def load(
     if links is None:
         return True
     try:
-        hrefs = await page.eval_on_selector_all("a[href]", _LINKS)
+        hrefs = await page.evaluate(_LINKS)
     except Exception:  # the page navigated away by itself; no links to follow
         hrefs = []
     await links(hrefs, page.url)
