@@ -160,11 +160,17 @@ class ContextPool:
         task.add_done_callback(self._opening.discard)
 
     async def _open_idle(self, eager: bool) -> None:
+        visitor = self.visitor
         if eager:
-            worker = await open_context(self.visitor)
+            worker = await open_context(visitor)
         else:
-            async with self.visitor.limiter.spare():
-                worker = await open_context(self.visitor)
+            async with visitor.limiter.spare():
+                worker = await open_context(visitor)
+        # Opened before :meth:`reseed` with other local storage: given the state's.
+        while _local_storage(visitor.state) != _local_storage(self.visitor.state):
+            visitor = self.visitor
+            if not await _restore(worker, visitor.state):
+                return  # broken; a page still waiting opens another
         self._all.append(worker)
         self._idle.put_nowait(worker)
 
@@ -208,10 +214,12 @@ class ContextPool:
         """Load every page from ``state`` from now on.
 
         The jar is reset to the state before every page anyway; a warm context
-        opened with other local storage is given the state's.
+        opened with other local storage is given the state's. Contexts still
+        opening are not waited for: each is given it once it is open, so the
+        pages start as the contexts come, not once the last is there.
         """
-        await asyncio.gather(*list(self._opening), return_exceptions=True)
-        if _local_storage(state) != _local_storage(self.visitor.state):
+        before, self.visitor = self.visitor, replace(self.visitor, state=state)
+        if _local_storage(state) != _local_storage(before.state):
             warm = [self._idle.get_nowait() for _ in range(self._idle.qsize())]
             kept = await asyncio.gather(*(_restore(w, state) for w in warm))
             for worker, ok in zip(warm, kept, strict=True):
@@ -219,7 +227,6 @@ class ContextPool:
                     self._idle.put_nowait(worker)
                 else:
                     self._all.remove(worker)
-        self.visitor = replace(self.visitor, state=state)
 
     @contextlib.asynccontextmanager
     async def worker(self) -> AsyncIterator[Worker]:
