@@ -33,22 +33,29 @@ class PhaseOutcome:
     screenshot: bytes | None = None
 
 
+def phase_pool(visitor: Visitor, phases: int) -> ContextPool:
+    """The contexts of one of ``phases`` phases: its share of the open pages.
+
+    The decision page comes on top of the share. A phase that answers the
+    banner opens no context before the click; the others open their first at once.
+    """
+    share = max(2, visitor.options.concurrency // phases)
+    return ContextPool(visitor, share, eager=0 if visitor.phase in ANSWERS else 1)
+
+
 async def run_phase(
-    visitor: Visitor,
+    pool: ContextPool,
     frontier: SharedFrontier,
     consumer: int,
     on_page: Callable[[PageVisit], None] = lambda v: None,
 ) -> PhaseOutcome:
-    """Visit every page of ``frontier`` as ``visitor.phase`` asks; visits in crawl order."""
+    """Visit every page of ``frontier`` as ``pool.visitor.phase`` asks; visits in crawl order."""
     loop = asyncio.get_running_loop()
     began = loop.time()
+    visitor = pool.visitor
     outcome = PhaseOutcome(visitor.phase)
     decided: asyncio.Task[PageVisit] | None = None
-    # Each phase's share of the open pages (the decision page comes on top).
-    # A phase that answers the banner opens no context before the click.
     action = ANSWERS.get(visitor.phase)
-    share = max(2, visitor.options.concurrency // frontier.consumers)
-    pool = ContextPool(visitor, share, eager=0 if action else 1)
     try:
         if action is not None:
             decision = Decision(visitor, frontier.start, action)

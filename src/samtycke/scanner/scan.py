@@ -20,9 +20,9 @@ from samtycke.scanner.compare import find_violations
 from samtycke.scanner.crawler import normalize_url, parse_robots
 from samtycke.scanner.model import PHASES, PageVisit, PhaseSummary, ScanResult
 from samtycke.scanner.options import ScanOptions
-from samtycke.scanner.phases import PhaseOutcome, run_phase
+from samtycke.scanner.phases import PhaseOutcome, phase_pool, run_phase
 from samtycke.scanner.schedule import Limiter, SharedFrontier
-from samtycke.scanner.visit import Visitor
+from samtycke.scanner.visit import ContextPool, Visitor
 
 OnPage = Callable[[PageVisit], None]
 
@@ -35,17 +35,17 @@ def check_url(url: str) -> str:
     return normalized
 
 
-async def _preflight(browser: Any, url: str, options: ScanOptions) -> RobotFileParser | None:
+async def _preflight(pool: ContextPool, url: str, options: ScanOptions) -> RobotFileParser | None:
     """Reach the site once through the browser's own network stack and read robots.txt.
 
     The browser resolves names the way the scan will (host rules included), so
-    what cannot be reached here could not be scanned either.
+    what cannot be reached here could not be scanned either. The page is the
+    first of ``pool``'s, which goes on to the phase's pages: a context costs a
+    renderer, a navigation far less.
     """
     parts = urlsplit(url)
     robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
-    context = await browser.new_context(ignore_https_errors=True)
-    try:
-        page = await context.new_page()
+    async with pool.worker() as (_, page, _):
         try:
             response = await page.goto(
                 robots_url, timeout=options.navigation_timeout * 1000, wait_until="commit"
@@ -59,8 +59,6 @@ async def _preflight(browser: Any, url: str, options: ScanOptions) -> RobotFileP
             return parse_robots(await response.text(), robots_url)
         except Exception:  # an unreadable robots.txt means no rules
             return None
-    finally:
-        await context.close()
 
 
 def load_storage_state(path: Path) -> dict[str, Any]:
@@ -113,12 +111,6 @@ async def scan_async(
         browser = await launch_browser(pw, host_rules=options.host_rules)
         try:
             limiter = Limiter(options.concurrency, options.per_host, options.loads)
-
-            async def read_robots() -> RobotFileParser | None:
-                # Like every context opened ahead of need, after the banner clicks.
-                async with limiter.spare():
-                    return await _preflight(browser, start, options)
-
             version = browser.version
             # Some banners stay hidden for "HeadlessChrome"; look like a plain Chrome.
             agent = (
@@ -126,22 +118,22 @@ async def scan_async(
                 f"Chrome/{version} Safari/537.36"
             )
             frontier = SharedFrontier(start, options.max_pages, options.depth, None, len(phases))
-            walks = asyncio.gather(
-                *(
-                    run_phase(
-                        Visitor(browser, phase, options, limiter, kb.tracker_host, agent, state),
-                        frontier,
-                        i,
-                        on_page,
-                    )
-                    for i, phase in enumerate(phases)
+            pools = [
+                phase_pool(
+                    Visitor(browser, phase, options, limiter, kb.tracker_host, agent, state),
+                    len(phases),
                 )
-            )
-            # robots.txt is read while the first pages load (it only matters once
-            # they hand in their links); made here, after the phases have marked
-            # their banner clicks urgent, it waits for them.
-            robots = asyncio.ensure_future(read_robots())
+                for phase in phases
+            ]
+            # robots.txt is read while the banners are answered (it only matters
+            # once pages hand in their links), in the before-consent phase's
+            # first context, before that phase's first page: asked for first,
+            # that context is handed to it first.
+            robots = asyncio.ensure_future(_preflight(pools[0], start, options))
             frontier.robots = robots
+            walks = asyncio.gather(
+                *(run_phase(pool, frontier, i, on_page) for i, pool in enumerate(pools))
+            )
             try:
                 await robots  # a site that cannot be reached ends the scan here
                 outcomes: list[PhaseOutcome] = await walks
