@@ -157,3 +157,33 @@ def test_work_that_can_wait_waits_for_urgent_work_two_at_a_time() -> None:
         return log[:2], most
 
     assert asyncio.run(run()) == (["first done", "second done"], 2)
+
+
+def test_work_ahead_of_need_goes_after_work_a_page_waits_for() -> None:
+    async def run() -> list[str]:
+        limiter = Limiter(pages=4, per_host=2)
+        log: list[str] = []
+
+        async def spare(name: str, ahead: bool) -> None:
+            async with limiter.spare(ahead=ahead):
+                log.append(name)
+                await asyncio.sleep(0.01)
+
+        done = limiter.urgent()
+        # Asked for first, the work ahead of need still waits for the other.
+        work = [spare(f"ahead {i}", True) for i in range(3)]
+        work += [spare(f"needed {i}", False) for i in range(3)]
+        waiting = asyncio.gather(*work)
+        await asyncio.sleep(0.02)
+        done()
+        await waiting
+        return log
+
+    assert asyncio.run(run()) == [
+        "needed 0",
+        "needed 1",
+        "needed 2",
+        "ahead 0",
+        "ahead 1",
+        "ahead 2",
+    ]

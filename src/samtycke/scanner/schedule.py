@@ -8,8 +8,9 @@ complete once every phase has reached its end and no visit still owes links.
 
 The :class:`Limiter` bounds the pages open at once (the machine) and the
 navigations running at once against one host (politeness), and holds work
-that can wait (opening contexts ahead of pages) while a banner click that a
-whole phase waits for is pending.
+that can wait (opening contexts) while a banner click that a whole phase
+waits for is pending; of that work, what a page waits for now goes before
+what is made ahead of need.
 
 robots.txt is fetched while the first pages load: the frontier takes its
 rules as a future and applies them from the first links handed in.
@@ -131,7 +132,9 @@ class Limiter:
         self._urgent = 0
         self._calm = asyncio.Event()
         self._calm.set()
-        self._spare = asyncio.Semaphore(2)
+        self._spare_free = 2
+        self._needed = 0  # work for a page that waits now, queued for a spare slot
+        self._spare_changed = asyncio.Condition()
 
     def urgent(self) -> Callable[[], None]:
         """Mark work everything else waits for (a banner click); call the result when done.
@@ -153,15 +156,33 @@ class Limiter:
         return release
 
     @contextlib.asynccontextmanager
-    async def spare(self) -> AsyncIterator[None]:
+    async def spare(self, *, ahead: bool = False) -> AsyncIterator[None]:
         """Hold one of two slots for work that can wait, once no urgent work is pending.
 
         Two at a time keep the browser answering the urgent work's few
         requests (the jar polled after a click) while contexts are built.
+        Work ``ahead`` of need (a context for a page that cannot start yet)
+        takes a slot only when no work a page waits for now is queued.
         """
-        await self._calm.wait()
-        async with self._spare:
+        self._needed += not ahead  # counted while it waits for calm too
+        try:
+            await self._calm.wait()
+            async with self._spare_changed:
+                await self._spare_changed.wait_for(
+                    lambda: self._spare_free > 0 and (not ahead or not self._needed)
+                )
+                self._spare_free -= 1
+        finally:
+            self._needed -= not ahead
+            if not ahead:  # work ahead of need may be the next to go
+                async with self._spare_changed:
+                    self._spare_changed.notify_all()
+        try:
             yield
+        finally:
+            async with self._spare_changed:
+                self._spare_free += 1
+                self._spare_changed.notify_all()
 
     @contextlib.asynccontextmanager
     async def page(self) -> AsyncIterator[None]:

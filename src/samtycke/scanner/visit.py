@@ -149,22 +149,25 @@ class ContextPool:
         self._waiting = 0  # pages waiting for a context
 
     def warm(self, count: int) -> None:
-        """Open contexts ahead of the pages, up to ``count`` (and the pool's size)."""
-        while len(self._all) + len(self._opening) < min(count, self._size):
-            self._open_one()
+        """Open contexts ahead of the pages, up to ``count`` (and the pool's size).
 
-    def _open_one(self) -> None:
-        task = asyncio.ensure_future(self._open_idle(self._eager > 0))
+        They go after the contexts pages of any phase wait for now.
+        """
+        while len(self._all) + len(self._opening) < min(count, self._size):
+            self._open_one(ahead=True)
+
+    def _open_one(self, *, ahead: bool = False) -> None:
+        task = asyncio.ensure_future(self._open_idle(self._eager > 0, ahead))
         self._eager -= 1
         self._opening.add(task)
         task.add_done_callback(self._opening.discard)
 
-    async def _open_idle(self, eager: bool) -> None:
+    async def _open_idle(self, eager: bool, ahead: bool) -> None:
         visitor = self.visitor
         if eager:
             worker = await open_context(visitor)
         else:
-            async with visitor.limiter.spare():
+            async with visitor.limiter.spare(ahead=ahead):
                 worker = await open_context(visitor)
         # Opened before :meth:`reseed` with other local storage: given the state's.
         while _local_storage(visitor.state) != _local_storage(self.visitor.state):
