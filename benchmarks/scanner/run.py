@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from samtycke.scanner import ScanOptions, scan  # noqa: E402
+from samtycke.scanner import ScanOptions, ScanResult, scan  # noqa: E402
 from tests.scanner.fixture_apps import Answer, html, not_found, serve_app  # noqa: E402
 from tests.scanner.fixture_site import BANNER  # noqa: E402
 
@@ -60,6 +60,17 @@ def site(pages: int, late: bool) -> object:
     return route
 
 
+def late_seen(result: ScanResult) -> bool:
+    """Whether every page saw the late cookie in every phase.
+
+    Each visit on its own: the page where the banner was answered counts what
+    came after the click only, so it is left out.
+    """
+    visits = [v for v in result.visits if not v.decision]
+    everywhere = all("late_ping" in {c.name for c in v.cookies} for v in visits)
+    return everywhere and len(visits) == 3 * len(result.pages)
+
+
 def bench_samtycke(url: str, runs: int) -> tuple[list[float], int, bool]:
     """Wall seconds of each run, the pages, and whether every visit saw the late cookie."""
     walls, pages, late_ok = [], 0, True
@@ -68,12 +79,7 @@ def bench_samtycke(url: str, runs: int) -> tuple[list[float], int, bool]:
         result = scan(url, options=ScanOptions(screenshot=False))
         walls.append(time.monotonic() - began)
         pages = len(result.pages)
-        # Seen on every page in every phase: each visit on its own (the page
-        # where the banner was answered counts what came after the click only).
-        late_ok &= (
-            all("late_ping" in {c.name for c in v.cookies} for v in result.visits if not v.decision)
-            and len([v for v in result.visits if not v.decision]) == 3 * pages
-        )
+        late_ok &= late_seen(result)
     return walls, pages, late_ok
 
 
