@@ -67,14 +67,15 @@ class Ledger:
         self._lock_path = f"{db}.lock" if self.engine.dialect.name == "sqlite" and db else None
         self._sql = Statements("?" if self.engine.dialect.paramstyle == "qmark" else "%s")
         # Appends on PostgreSQL take the pipelined path, on their own small pool
-        # without a pre-ping (see batch.py); everything else uses the main one.
+        # without a pre-ping and in autocommit mode (see batch.py); everything
+        # else uses the main one.
         self._pipelined: Engine | None = None
         self._refusals: tuple[type[Exception], ...] = (IntegrityError, DataError)
         self._failures: tuple[type[Exception], ...] = (SQLAlchemyError,)
         if self.engine.dialect.name == "postgresql":
             import psycopg
 
-            self._pipelined = open_engine(url, pool_size=1, pre_ping=False)
+            self._pipelined = open_engine(url, pool_size=1, pre_ping=False, autocommit=True)
             self._refusals += (psycopg.IntegrityError, psycopg.DataError)
             self._failures += (psycopg.Error,)
         try:
@@ -257,7 +258,8 @@ class Ledger:
                 pooled = engine.raw_connection()
                 batch = PipelinedBatch(pooled.dbapi_connection, self._sql)  # type: ignore[arg-type]
                 try:
-                    return self._append(batch, decisions, at_us)
+                    with batch:
+                        return self._append(batch, decisions, at_us)
                 except BaseException:
                     if batch.pg.broken:
                         pooled.invalidate()
