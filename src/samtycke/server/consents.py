@@ -23,7 +23,7 @@ from samtycke import ids
 from samtycke.ledger import Decision, Record, RefusedDecision
 from samtycke.ledger.receipts import receipt_text
 from samtycke.server.client import pseudonymise_ip
-from samtycke.server.config import BODY_LIMIT
+from samtycke.server.config import BODY_LIMIT, BODY_SECONDS
 from samtycke.server.cors import origin_allowed
 from samtycke.server.errors import ApiError, ledger_bound
 from samtycke.server.state import ServerState
@@ -32,7 +32,6 @@ from samtycke.server.writer import Committed
 
 MAX_USER_AGENT = 512
 NO_STORE = {"Cache-Control": "no-store"}
-BODY_SECONDS = 10.0  # a slow body holds a connection and a task; honest ones take milliseconds
 
 
 class _RecordIds(threading.local):
