@@ -4,24 +4,22 @@ An append is two steps whatever the database: *read* locks the chain head and
 finds the decisions already stored under the batch's retry ids; *write* stores
 the new records, moves the head and commits. ``ConnectionBatch`` runs them as
 ordinary statements on a SQLAlchemy connection (SQLite, and PostgreSQL when a
-decision must be isolated behind a savepoint). ``PipelinedBatch`` is the hot
-path on PostgreSQL: one psycopg pipeline sends each step as one network round
-trip (BEGIN, the lock and the lookup; then the inserts, the head update and
+decision must be isolated behind a savepoint). ``PostgresBatch`` is the hot
+path on PostgreSQL: each step is one message and one network round trip
+(BEGIN, the lock and the lookup; then the inserts, the head update and
 COMMIT), where plain statements take seven, a pool pre-ping included. Its
-records go in as one statement with one JSON parameter, which the C JSON
-encoder writes in one call, where ``executemany`` adapts each value in Python.
+records go in as one statement with one JSON value, which the C JSON encoder
+writes in one call, where ``executemany`` adapts each value in Python.
 
 Without the pre-ping a pooled session the server has dropped (PostgreSQL
 restarted, a proxy cut it) is only found out by the first step. That step only
 reads, so the caller may open a fresh session and run the append again:
-``PipelinedBatch.retryable`` says when that is safe.
+``PostgresBatch.retryable`` says when that is safe.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Connection, select
@@ -113,28 +111,22 @@ class ConnectionBatch:
             self.conn.exec_driver_sql(self.sql.move_head, head)
 
 
-class PipelinedBatch:
-    """An append in two round trips in one psycopg pipeline, committed by ``write``.
+class PostgresBatch:
+    """An append in two round trips on a psycopg session, committed by ``write``.
 
-    A context manager: the pipeline is open from ``read`` to ``write``. The
-    session must be in autocommit mode (the ledger opens its engine so): the
-    batch sends BEGIN and COMMIT itself, queued with its other statements.
+    Each step is one message of several statements (the simple query protocol,
+    values bound by psycopg on the client): one send and one answer each,
+    where a statement at a time, pipelined or not, costs a send per statement.
+    The session must be in autocommit mode (the ledger opens its engine so):
+    the batch sends BEGIN and COMMIT itself.
     """
 
     def __init__(self, pg: psycopg.Connection[Any], sql: Statements) -> None:
+        import psycopg
+
+        self.cur = psycopg.ClientCursor(pg)
         self.pg, self.sql = pg, sql
         self.writing = False
-        self._stack = contextlib.ExitStack()
-        self._pipeline: psycopg.Pipeline | None = None
-
-    def __enter__(self) -> PipelinedBatch:
-        self._pipeline = self._stack.enter_context(self.pg.pipeline())
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._stack.__exit__(kind, exc, tb)  # sends what is queued, COMMIT included
 
     @property
     def retryable(self) -> bool:
@@ -142,31 +134,27 @@ class PipelinedBatch:
         return self.pg.broken and not self.writing
 
     def read(self, ids: Sequence[str]) -> tuple[ChainHead, list[Row]]:
-        if self._pipeline is None:
-            raise RuntimeError("a PipelinedBatch reads inside its with block")
-        # BEGIN as a statement on a session in autocommit mode: psycopg's own
-        # BEGIN would sync the pipeline behind it, a round trip of its own.
-        lock = self.pg.cursor()
-        lock.execute("BEGIN")
-        lock.execute(LOCK_HEAD_SQL)
-        found = self.pg.cursor() if ids else None
-        if found is not None:
-            found.execute(self.sql.stored(len(ids)), tuple(ids))
-        self._pipeline.sync()
-        top = lock.fetchone()
-        rows = [tuple(r) for r in found.fetchall()] if found is not None else []
+        script = f"BEGIN; {LOCK_HEAD_SQL}"
+        if ids:
+            script += f"; {self.sql.stored(len(ids))}"
+        cur = self.cur
+        cur.execute(script, tuple(ids))
+        cur.nextset()  # past BEGIN
+        top = cur.fetchone()
+        rows = [tuple(r) for r in cur.fetchall()] if ids and cur.nextset() else []
         if top is None:
             raise LedgerError("the ledger has no chain head row; run: samtycke ledger verify")
         return ChainHead(int(top[0]), str(top[1]), int(top[2])), rows
 
     def write(self, rows: list[Row], head: HeadUpdate | None) -> None:
         self.writing = True
-        cur = self.pg.cursor()
+        parts: list[str] = []
+        params: list[Any] = []
         if rows:
-            payload = compact_json([dict(zip(RECORD_COLUMNS, r, strict=True)) for r in rows])
-            cur.execute(INSERT_JSON_SQL, (payload,))
+            parts.append(INSERT_JSON_SQL)
+            params.append(compact_json([dict(zip(RECORD_COLUMNS, r, strict=True)) for r in rows]))
         if head is not None:
-            cur.execute(self.sql.move_head, head)
-        # A statement, not commit(): that would sync here, a round trip of its own;
-        # leaving the pipeline sends it with the rest.
-        cur.execute("COMMIT")
+            parts.append(self.sql.move_head)
+            params.extend(head)
+        parts.append("COMMIT")
+        self.cur.execute("; ".join(parts), params)
