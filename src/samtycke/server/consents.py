@@ -163,7 +163,7 @@ async def _store(st: ServerState, post: ConsentPost, caller: Caller) -> bytes:
         source=post.source,
     )
     done = await ledger_bound(
-        _submit(st, decision), "the decision may not be stored: send it again"
+        _submit(st, decision), "the decision may not be stored: send it again", timed=True
     )
     return receipt_body(st, done.record, done.signature)
 
