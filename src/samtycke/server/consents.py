@@ -234,4 +234,6 @@ def public_record(rec: Record) -> dict[str, Any]:
 
 
 def _clean(text: str) -> str:
+    if text.isprintable():  # nearly every user agent: one C call, not one per character
+        return text
     return "".join(ch for ch in text if ch.isprintable())
