@@ -12,8 +12,7 @@ import os
 import random
 import threading
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -50,9 +49,13 @@ def new_record_id() -> str:
     return f"{_ids.rng.getrandbits(128):032x}"
 
 
-@dataclass(frozen=True)
-class Caller:
-    """What the consent POST needs to know about the HTTP request."""
+class Caller(NamedTuple):
+    """What the consent POST needs to know about the HTTP request.
+
+    A named tuple, like the other values made per request: a frozen
+    dataclass sets each field through ``object.__setattr__``, about a
+    microsecond per field of CPU on this path.
+    """
 
     client_host: str | None
     origin: str | None

@@ -26,15 +26,13 @@ import collections
 import queue
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from samtycke.errors import LedgerError
 from samtycke.ledger import Decision, Ledger, Record
 
 
-@dataclass(frozen=True, slots=True)
-class Committed:
+class Committed(NamedTuple):
     """A stored decision's record, and the server's signature of it when it signs."""
 
     record: Record
