@@ -78,6 +78,7 @@ class GuardedProtocol(HttpToolsProtocol):
         self._head_bytes = 0
         self._head_timer: asyncio.TimerHandle | None = None  # the head's, then the body's
         self._body_since: float | None = None  # loop time the head was in, until the body is
+        self._unarmed_since: float | None = None  # a request begun whose timer waits to be set
         self._idle_table = self._waiting()  # looked up once, not at every request
         # The 503 of limit_concurrency counts idle sockets too; the cap is ours.
         self.limit_concurrency = None
@@ -112,12 +113,15 @@ class GuardedProtocol(HttpToolsProtocol):
         self._idle_table.pop(self, None)
         super().connection_lost(exc)
 
-    def _await_head(self) -> None:
+    def _await_head(self, arm: bool = True) -> None:
         self._head_bytes = 0
         self._body_since = None
         self._idle_table[self] = None
         self._stop_head_timer()
-        self._head_timer = self.loop.call_later(self.HEAD_SECONDS, self._too_slow)
+        if arm:
+            self._head_timer = self.loop.call_later(self.HEAD_SECONDS, self._too_slow)
+        else:  # data_received sets it if the request is still incomplete after its data
+            self._unarmed_since = self.loop.time()
 
     def _stop_head_timer(self) -> None:
         if self._head_timer is not None:
@@ -161,9 +165,14 @@ class GuardedProtocol(HttpToolsProtocol):
         """Feed the parser, answering 431 once the head passes its cap."""
         self._unset_keepalive_if_required()
         if self._head_timer is None and self.cycle is not None and self.cycle.response_complete:
-            self._await_head()  # the next request on a kept-alive connection
+            # The next request on a kept-alive connection. Most arrive whole in
+            # this one piece of data: their deadline needs no timer at all.
+            self._await_head(arm=False)
         try:
             self.parser.feed_data(data)
+            since, self._unarmed_since = self._unarmed_since, None
+            if since is not None and self._head_timer is None:
+                self._head_timer = self.loop.call_at(since + self.HEAD_SECONDS, self._too_slow)
         except httptools.HttpParserCallbackError as exc:
             if isinstance(exc.__context__, _HeadTooLarge):
                 self._refuse(431, f"the request head is larger than {self.MAX_HEAD_BYTES} bytes")
@@ -204,7 +213,7 @@ class GuardedProtocol(HttpToolsProtocol):
     def on_message_complete(self) -> None:
         """The body is in: stop its deadline."""
         self._stop_head_timer()
-        self._body_since = None
+        self._body_since = self._unarmed_since = None
         super().on_message_complete()
 
     def on_response_complete(self) -> None:
