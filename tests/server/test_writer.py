@@ -99,3 +99,21 @@ def test_a_decision_not_committed_in_time_fails_with_timeout_and_the_next_waits_
         writer.stop()
     assert second_waits_on
     assert [type(o) for o in outcomes] == [TimeoutError, TimeoutError]
+
+
+def test_answered_decisions_leave_the_deadline_queue(tmp_path: Path) -> None:
+    with open_ledger(f"sqlite:///{tmp_path / 'l.db'}") as led:
+        writer = GroupWriter(led, 8, wait=30)
+        writer.start()
+
+        async def go() -> int:
+            for i in range(40):
+                await writer.submit(decision(i))
+            (deadlines,) = writer._deadlines.values()
+            return len(deadlines.waiting)
+
+        try:
+            held = asyncio.run(go())
+        finally:
+            writer.stop()
+    assert held <= 1  # not the 40 answered ones, kept until their deadline

@@ -146,7 +146,12 @@ class _Deadlines:
         self.timer: asyncio.TimerHandle | None = None
 
     def add(self, future: asyncio.Future[Committed]) -> None:
-        self.waiting.append((self.loop.time() + self.seconds, future))
+        waiting = self.waiting
+        # Batches commit in order: the answered ones leave from the front here,
+        # so the queue holds about what is in flight, not seconds of answers.
+        while waiting and waiting[0][1].done():
+            waiting.popleft()
+        waiting.append((self.loop.time() + self.seconds, future))
         if self.timer is None:
             self.timer = self.loop.call_later(self.seconds, self._expire)
 
