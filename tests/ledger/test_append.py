@@ -108,3 +108,41 @@ def test_an_append_after_the_database_dropped_every_connection_succeeds(pg_url: 
         out = led.append_each([decision(4, decision_id=secrets.token_hex(16)), decision(5)])
         assert [type(o).__name__ for o in out] == ["Record", "Record"]
         assert verify_chain(led).records == 5
+
+
+AWKWARD = [
+    'say "hi"',
+    "back\\slash \\u00e5 \\n",
+    "rad ett\nrad två\r\n\ttab",
+    "åäö ß ﬁ 中文 العربية",
+    "emoji 🍪🇸🇪 and \u2028 \u2029",
+    "{}[]:,'\"",
+    "x" * 5000,
+]
+
+
+def test_awkward_text_is_stored_and_read_back_exactly(ledger: Ledger) -> None:
+    # Every text column, quotes, backslashes, unicode, emoji, newlines and long text:
+    # the batch insert escapes them and the database must give back the same text.
+    batch = [
+        decision(
+            i,
+            site=text[:100],
+            language=text[:16],
+            method=text[:16],
+            url=text,
+            ip=text[:64],
+            user_agent=text,
+            source=text[:16],
+            choices={text[:200]: True, f"{text[:50]}2": False},
+            refused_services=tuple(sorted({text[:300], 'ga\\"4'})),
+            decision_id=secrets.token_hex(16),
+        )
+        for i, text in enumerate(AWKWARD)
+    ]
+    stored = ledger.append(batch)
+    for rec in stored:
+        (back,) = ledger.history(rec.decision.consent_id)
+        assert back.decision == rec.decision
+        assert back.canonical() == rec.canonical()
+    assert verify_chain(ledger).records == len(AWKWARD)

@@ -191,3 +191,38 @@ def test_a_known_record_keeps_its_bytes_and_hash() -> None:
         read = decode_record(record_values(stored))
         assert read.canonical() == canonical_record(42, us, stored.decision, fmt)
         assert link_hash(prev, read.canonical()) == digest
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(json_values)
+def test_compact_json_writes_what_json_dumps_writes(value: object) -> None:
+    from samtycke.ledger.records import compact_json
+
+    want = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    assert compact_json(value) == want
+
+
+def test_compact_json_refuses_what_json_cannot_write() -> None:
+    from samtycke.ledger.records import compact_json
+
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        compact_json({"when": object()})
+
+
+@given(decisions, st.integers(1, 2**40), times)
+def test_record_values_puts_each_value_in_its_column(d: Decision, seq: int, us: int) -> None:
+    from samtycke.ledger.rows import RECORD_COLUMNS, record_values
+
+    rec = seal(seq, us, GENESIS_HASH, d)
+    row = dict(zip(RECORD_COLUMNS, record_values(rec), strict=True))
+    shown = rec.as_dict()
+    shown["recorded_us"] = us
+    shown["choices"] = json.dumps(shown["choices"], separators=(",", ":"))
+    shown["refused_services"] = json.dumps(shown["refused_services"], separators=(",", ":"))
+    assert row == {c: shown[c] for c in RECORD_COLUMNS}

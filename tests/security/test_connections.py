@@ -239,3 +239,25 @@ def test_1100_half_open_connections_at_a_1024_descriptor_limit(tmp_path: Path) -
         proc.wait(timeout=BOUND)
     assert health == 200
     assert posts == [201] * 5
+
+
+def test_a_kept_alive_connection_whose_next_head_stalls_is_answered_408(
+    shop: Path, tmp_path: Path
+) -> None:
+    cfg = ServerConfig(declaration=shop, db=f"sqlite:///{tmp_path / 'l.db'}", rate=0, burst=0)
+    with GuardedServer(cfg, QuickHead) as live:
+
+        async def main() -> tuple[bytes, bytes]:
+            reader, writer = await asyncio.open_connection("127.0.0.1", live.port)
+            writer.write(b"GET /healthz HTTP/1.1\r\nHost: shop.example\r\n\r\n")
+            first = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), BOUND)
+            length = int(first.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+            await reader.readexactly(length)
+            writer.write(b"GET /healthz HTTP/1.1\r\nHost: shop")  # and nothing more
+            second = await _read_all(reader)
+            writer.close()
+            return first, second
+
+        first, second = asyncio.run(main())
+        assert first.startswith(b"HTTP/1.1 200 ")
+        assert second.startswith(b"HTTP/1.1 408 ")

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from pathlib import Path
 
 import httpx
 import pytest
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from samtycke.server import ServerConfig
 from samtycke.server.validation import MAX_DEPTH, json_depth
 from tests.security.conftest import GuardedServer, consent_body
 
@@ -43,20 +47,49 @@ def test_a_valid_consent_with_brackets_in_its_url_is_accepted(guarded: GuardedSe
     assert r.status_code == 201, r.text
 
 
-def test_a_body_that_never_finishes_is_408(
-    guarded: GuardedServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("samtycke.server.consents.BODY_SECONDS", 0.3)
+_SLOW_BODY = (
+    b"POST /v1/consents HTTP/1.1\r\nHost: shop.example\r\n"
+    b"Content-Type: application/json\r\nContent-Length: 500\r\n\r\n{"
+)
 
+
+def _send_and_read(port: int, request: bytes, linger: float = 0.0) -> bytes:
     async def main() -> bytes:
-        reader, writer = await asyncio.open_connection("127.0.0.1", guarded.port)
-        writer.write(
-            b"POST /v1/consents HTTP/1.1\r\nHost: shop.example\r\n"
-            b"Content-Type: application/json\r\nContent-Length: 500\r\n\r\n{"
-        )
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(request)
         await writer.drain()
         got = await asyncio.wait_for(reader.read(4096), 20)
+        if linger:  # anything the server sends after its answer
+            with contextlib.suppress(TimeoutError):
+                got += await asyncio.wait_for(reader.read(4096), linger)
         writer.close()
         return got
 
-    assert asyncio.run(main()).startswith(b"HTTP/1.1 408 ")
+    return asyncio.run(main())
+
+
+def test_a_body_that_never_finishes_is_408(
+    guarded: GuardedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("samtycke.server.guard.GuardedProtocol.BODY_SECONDS", 0.3)
+    assert _send_and_read(guarded.port, _SLOW_BODY).startswith(b"HTTP/1.1 408 ")
+
+
+def test_a_body_that_never_finishes_is_408_on_another_server_too(
+    shop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Plain uvicorn has no body deadline: the consent fast path keeps its own.
+    monkeypatch.setattr("samtycke.server.consents.BODY_SECONDS", 0.3)
+    cfg = ServerConfig(declaration=shop, db=f"sqlite:///{tmp_path / 'l.db'}", rate=0, burst=0)
+    with GuardedServer(cfg, HttpToolsProtocol) as live:
+        got = _send_and_read(live.port, _SLOW_BODY)
+    assert got.startswith(b"HTTP/1.1 408 ") and b"the body did not arrive within 0.3 s" in got
+
+
+def test_an_answer_before_the_body_is_not_followed_by_a_408(
+    guarded: GuardedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("samtycke.server.guard.GuardedProtocol.BODY_SECONDS", 0.2)
+    too_big = _SLOW_BODY.replace(b"Content-Length: 500", b"Content-Length: 99999")
+    got = _send_and_read(guarded.port, too_big, linger=0.6)
+    assert got.startswith(b"HTTP/1.1 413 ") and b" 408 " not in got

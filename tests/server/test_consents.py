@@ -6,6 +6,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from samtycke.ledger import verify_chain
 from tests.server.conftest import LiveServer, consent_body
@@ -175,3 +177,12 @@ def test_unknown_paths_and_methods_are_json(server: LiveServer) -> None:
     assert r.status_code == 404 and r.json()["error"]
     r = httpx.put(server.url + "/v1/consents")
     assert r.status_code == 405 and r.json()["error"]
+
+
+@given(st.text(max_size=80))
+def test_a_stored_user_agent_keeps_only_its_printable_characters(text: str) -> None:
+    from samtycke.server.consents import _clean
+
+    cleaned = _clean(text)
+    assert cleaned.isprintable()
+    assert cleaned == "".join(ch for ch in text if ch.isprintable())

@@ -4,15 +4,17 @@ An append is two steps whatever the database: *read* locks the chain head and
 finds the decisions already stored under the batch's retry ids; *write* stores
 the new records, moves the head and commits. ``ConnectionBatch`` runs them as
 ordinary statements on a SQLAlchemy connection (SQLite, and PostgreSQL when a
-decision must be isolated behind a savepoint). ``PipelinedBatch`` is the hot
-path on PostgreSQL: psycopg's pipeline mode sends each step as one network
-round trip (BEGIN, the lock and the lookup; then the inserts, the head update
-and COMMIT), where plain statements take seven, a pool pre-ping included.
+decision must be isolated behind a savepoint). ``PostgresBatch`` is the hot
+path on PostgreSQL: each step is one message and one network round trip
+(BEGIN, the lock and the lookup; then the inserts, the head update and
+COMMIT), where plain statements take seven, a pool pre-ping included. Its
+records go in as one statement with one JSON value, which the C JSON encoder
+writes in one call, where ``executemany`` adapts each value in Python.
 
 Without the pre-ping a pooled session the server has dropped (PostgreSQL
 restarted, a proxy cut it) is only found out by the first step. That step only
 reads, so the caller may open a fresh session and run the append again:
-``PipelinedBatch.retryable`` says when that is safe.
+``PostgresBatch.retryable`` says when that is safe.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from sqlalchemy import Connection, select
 
 from samtycke.errors import LedgerError
 from samtycke.ledger import schema
+from samtycke.ledger.records import compact_json
 from samtycke.ledger.rows import RECORD_COLUMNS
 from samtycke.ledger.view import ChainHead
 
@@ -69,6 +72,13 @@ class Statements:
 
 
 LOCK_HEAD_SQL = "SELECT seq, hash, recorded_us FROM chain_head WHERE id = 1 FOR UPDATE"
+# PostgreSQL reads each object of the JSON array as a consent_records row, each
+# value converted to its column's type (text exactly as it was, escapes undone).
+INSERT_JSON_SQL = (
+    f"INSERT INTO consent_records ({', '.join(RECORD_COLUMNS)}) "
+    f"SELECT {', '.join(RECORD_COLUMNS)} "
+    "FROM json_populate_recordset(NULL::consent_records, %s::json)"
+)
 
 
 def lock_head(conn: Connection) -> ChainHead:
@@ -101,10 +111,20 @@ class ConnectionBatch:
             self.conn.exec_driver_sql(self.sql.move_head, head)
 
 
-class PipelinedBatch:
-    """An append in two round trips on a psycopg connection, committed by ``write``."""
+class PostgresBatch:
+    """An append in two round trips on a psycopg session, committed by ``write``.
+
+    Each step is one message of several statements (the simple query protocol,
+    values bound by psycopg on the client): one send and one answer each,
+    where a statement at a time, pipelined or not, costs a send per statement.
+    The session must be in autocommit mode (the ledger opens its engine so):
+    the batch sends BEGIN and COMMIT itself.
+    """
 
     def __init__(self, pg: psycopg.Connection[Any], sql: Statements) -> None:
+        import psycopg
+
+        self.cur = psycopg.ClientCursor(pg)
         self.pg, self.sql = pg, sql
         self.writing = False
 
@@ -114,25 +134,27 @@ class PipelinedBatch:
         return self.pg.broken and not self.writing
 
     def read(self, ids: Sequence[str]) -> tuple[ChainHead, list[Row]]:
-        with self.pg.pipeline() as pipeline:
-            lock = self.pg.cursor()
-            lock.execute(LOCK_HEAD_SQL)
-            found = self.pg.cursor() if ids else None
-            if found is not None:
-                found.execute(self.sql.stored(len(ids)), tuple(ids))
-            pipeline.sync()
-            top = lock.fetchone()
-            rows = [tuple(r) for r in found.fetchall()] if found is not None else []
+        script = f"BEGIN; {LOCK_HEAD_SQL}"
+        if ids:
+            script += f"; {self.sql.stored(len(ids))}"
+        cur = self.cur
+        cur.execute(script, tuple(ids))
+        cur.nextset()  # past BEGIN
+        top = cur.fetchone()
+        rows = [tuple(r) for r in cur.fetchall()] if ids and cur.nextset() else []
         if top is None:
             raise LedgerError("the ledger has no chain head row; run: samtycke ledger verify")
         return ChainHead(int(top[0]), str(top[1]), int(top[2])), rows
 
     def write(self, rows: list[Row], head: HeadUpdate | None) -> None:
         self.writing = True
-        with self.pg.pipeline():
-            cur = self.pg.cursor()
-            if rows:
-                cur.executemany(self.sql.insert, rows)
-            if head is not None:
-                cur.execute(self.sql.move_head, head)
-            self.pg.commit()  # queued behind them: one round trip in all
+        parts: list[str] = []
+        params: list[Any] = []
+        if rows:
+            parts.append(INSERT_JSON_SQL)
+            params.append(compact_json([dict(zip(RECORD_COLUMNS, r, strict=True)) for r in rows]))
+        if head is not None:
+            parts.append(self.sql.move_head)
+            params.extend(head)
+        parts.append("COMMIT")
+        self.cur.execute("; ".join(parts), params)

@@ -36,11 +36,14 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def open_engine(url: str, *, pool_size: int = 5, pre_ping: bool = True) -> Engine:
+def open_engine(
+    url: str, *, pool_size: int = 5, pre_ping: bool = True, autocommit: bool = False
+) -> Engine:
     """An engine for the ledger at ``url`` (raises LedgerError for a bad URL).
 
     On PostgreSQL each checkout first checks its session is alive (``pre_ping``)
-    unless told not to, by a caller that finds a dead one out itself.
+    unless told not to, by a caller that finds a dead one out itself; with
+    ``autocommit`` the driver starts no transactions, the caller sends BEGIN.
     """
     norm = normalize_url(url)
     try:
@@ -59,6 +62,7 @@ def open_engine(url: str, *, pool_size: int = 5, pre_ping: bool = True) -> Engin
         max_overflow=10,
         pool_pre_ping=pre_ping,
         connect_args={"connect_timeout": 10},
+        **({"isolation_level": "AUTOCOMMIT"} if autocommit else {}),
     )
 
 

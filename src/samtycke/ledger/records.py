@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import json
-from collections.abc import Mapping
+import json.encoder
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring_ascii as _ascii_string  # the C escaper json uses
 from typing import Any
@@ -221,9 +221,26 @@ def seal(seq: int, recorded_us: int, prev_hash: str, decision: Decision) -> Reco
     )
 
 
+_COMPACT = json.encoder.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+# json.dumps with these options builds an encoder per call, and JSONEncoder.encode
+# builds its C scanner per call: a few microseconds each, four times per consent. Built
+# once here, without the circular-reference check (the values are parsed JSON or
+# plain records, never cyclic).
+_MAKE_C: Callable[..., Callable[[object, int], Iterable[str]]] | None = getattr(
+    json.encoder, "c_make_encoder", None
+)
+_COMPACT_C = (
+    None
+    if _MAKE_C is None
+    else _MAKE_C(None, _COMPACT.default, _ascii_string, None, ":", ",", True, False, True)
+)
+
+
 def compact_json(value: object) -> str:
     """JSON as stored in the ledger's text columns: sorted keys, no spaces."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    if _COMPACT_C is None:
+        return _COMPACT.encode(value)
+    return "".join(_COMPACT_C(value, 0))
 
 
 def choices_json(choices: Mapping[str, bool]) -> str:

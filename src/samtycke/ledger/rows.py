@@ -222,25 +222,9 @@ def record_values(rec: Record) -> tuple[Any, ...]:
     """A record as a tuple in ``RECORD_COLUMNS`` order, ready to insert."""
     d = rec.decision
     v2 = rec.format >= 2
-    row = {
-        "seq": rec.seq,
-        "record_id": d.record_id,
-        "consent_id": d.consent_id,
-        "site": d.site,
-        "recorded_us": rec.recorded_us,
-        "revision": d.revision,
-        "fingerprint": d.fingerprint,
-        "language": d.language,
-        "method": d.method,
-        "choices": compact_json(dict(d.choices)),
-        "url": d.url,
-        "ip": d.ip,
-        "user_agent": d.user_agent,
-        "prev_hash": rec.prev_hash,
-        "hash": rec.hash,
-        "format": rec.format,
-        "decision_id": d.decision_id if v2 else None,
-        "refused_services": compact_json(list(d.refused_services)) if v2 else None,
-        "source": d.source if v2 else None,
-    }
-    return tuple(row[c] for c in RECORD_COLUMNS)
+    return (
+        rec.seq, d.record_id, d.consent_id, d.site, rec.recorded_us, d.revision, d.fingerprint,
+        d.language, d.method, compact_json(dict(d.choices)), d.url, d.ip, d.user_agent,
+        rec.prev_hash, rec.hash, rec.format, d.decision_id if v2 else None,
+        compact_json(list(d.refused_services)) if v2 else None, d.source if v2 else None,
+    )  # fmt: skip

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 
 from samtycke.errors import LedgerError
 from samtycke.ledger import schema
-from samtycke.ledger.batch import Batch, ConnectionBatch, PipelinedBatch, Statements
+from samtycke.ledger.batch import Batch, ConnectionBatch, PostgresBatch, Statements
 from samtycke.ledger.engine import SQLITE_BUSY_MS, open_engine
 from samtycke.ledger.migrations import migrate, pending_migrations
 from samtycke.ledger.records import Decision, Record, seal
@@ -66,15 +66,16 @@ class Ledger:
         db = self.engine.url.database
         self._lock_path = f"{db}.lock" if self.engine.dialect.name == "sqlite" and db else None
         self._sql = Statements("?" if self.engine.dialect.paramstyle == "qmark" else "%s")
-        # Appends on PostgreSQL take the pipelined path, on their own small pool
-        # without a pre-ping (see batch.py); everything else uses the main one.
-        self._pipelined: Engine | None = None
+        # Appends on PostgreSQL take the two-message path, on their own small pool
+        # without a pre-ping and in autocommit mode (see batch.py); everything
+        # else uses the main one.
+        self._pg_appends: Engine | None = None
         self._refusals: tuple[type[Exception], ...] = (IntegrityError, DataError)
         self._failures: tuple[type[Exception], ...] = (SQLAlchemyError,)
         if self.engine.dialect.name == "postgresql":
             import psycopg
 
-            self._pipelined = open_engine(url, pool_size=1, pre_ping=False)
+            self._pg_appends = open_engine(url, pool_size=1, pre_ping=False, autocommit=True)
             self._refusals += (psycopg.IntegrityError, psycopg.DataError)
             self._failures += (psycopg.Error,)
         try:
@@ -123,8 +124,8 @@ class Ledger:
 
     def _dispose(self) -> None:
         self.engine.dispose()
-        if self._pipelined is not None:
-            self._pipelined.dispose()
+        if self._pg_appends is not None:
+            self._pg_appends.dispose()
 
     def checkpoint(self) -> None:
         """Copy SQLite's write-ahead log into the database file and empty it.
@@ -226,8 +227,8 @@ class Ledger:
             return []
         try:
             try:
-                if self._pipelined is not None:
-                    out = self._append_pipelined(self._pipelined, decisions, at_us)
+                if self._pg_appends is not None:
+                    out = self._append_postgres(self._pg_appends, decisions, at_us)
                 else:
                     with self.writing() as conn:
                         batch = ConnectionBatch(conn, self._sql)
@@ -247,7 +248,7 @@ class Ledger:
                 self._wake.set()
         return out
 
-    def _append_pipelined(
+    def _append_postgres(
         self, engine: Engine, decisions: Sequence[Decision], at_us: int | None
     ) -> list[Record | LedgerError]:
         # The first session may be one the server has dropped since it was
@@ -255,7 +256,7 @@ class Ledger:
         for attempt in (1, 2):
             with self._thread_lock:
                 pooled = engine.raw_connection()
-                batch = PipelinedBatch(pooled.dbapi_connection, self._sql)  # type: ignore[arg-type]
+                batch = PostgresBatch(pooled.dbapi_connection, self._sql)  # type: ignore[arg-type]
                 try:
                     return self._append(batch, decisions, at_us)
                 except BaseException:

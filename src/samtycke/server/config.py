@@ -34,6 +34,7 @@ from samtycke.errors import SamtyckeError
 
 IP_MODES = ("truncate", "full", "off")
 BODY_LIMIT = 16 * 1024
+BODY_SECONDS = 10.0  # a slow body holds a connection and a task; honest ones take milliseconds
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*s\s*,\s*(\d+)\s*$")
 

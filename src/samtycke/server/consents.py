@@ -12,8 +12,7 @@ import os
 import random
 import threading
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -23,7 +22,7 @@ from samtycke import ids
 from samtycke.ledger import Decision, Record, RefusedDecision
 from samtycke.ledger.receipts import receipt_text
 from samtycke.server.client import pseudonymise_ip
-from samtycke.server.config import BODY_LIMIT
+from samtycke.server.config import BODY_LIMIT, BODY_SECONDS
 from samtycke.server.cors import origin_allowed
 from samtycke.server.errors import ApiError, ledger_bound
 from samtycke.server.state import ServerState
@@ -32,7 +31,6 @@ from samtycke.server.writer import Committed
 
 MAX_USER_AGENT = 512
 NO_STORE = {"Cache-Control": "no-store"}
-BODY_SECONDS = 10.0  # a slow body holds a connection and a task; honest ones take milliseconds
 
 
 class _RecordIds(threading.local):
@@ -51,9 +49,13 @@ def new_record_id() -> str:
     return f"{_ids.rng.getrandbits(128):032x}"
 
 
-@dataclass(frozen=True)
-class Caller:
-    """What the consent POST needs to know about the HTTP request."""
+class Caller(NamedTuple):
+    """What the consent POST needs to know about the HTTP request.
+
+    A named tuple, like the other values made per request: a frozen
+    dataclass sets each field through ``object.__setattr__``, about a
+    microsecond per field of CPU on this path.
+    """
 
     client_host: str | None
     origin: str | None
@@ -164,7 +166,7 @@ async def _store(st: ServerState, post: ConsentPost, caller: Caller) -> bytes:
         source=post.source,
     )
     done = await ledger_bound(
-        _submit(st, decision), "the decision may not be stored: send it again"
+        _submit(st, decision), "the decision may not be stored: send it again", timed=True
     )
     return receipt_body(st, done.record, done.signature)
 
@@ -235,4 +237,6 @@ def public_record(rec: Record) -> dict[str, Any]:
 
 
 def _clean(text: str) -> str:
+    if text.isprintable():  # nearly every user agent: one C call, not one per character
+        return text
     return "".join(ch for ch in text if ch.isprintable())

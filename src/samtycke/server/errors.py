@@ -61,11 +61,16 @@ async def http_error_handler(request: Request, exc: Exception) -> Response:
     return error_response(exc.status_code, message, None, dict(exc.headers or {}))
 
 
-async def ledger_bound(work: Awaitable[T], what: str) -> T:
-    """Await database ``work``; a fault or no answer within LEDGER_SECONDS is a 503."""
+async def ledger_bound(work: Awaitable[T], what: str, *, timed: bool = False) -> T:
+    """Await database ``work``; a fault or no answer within LEDGER_SECONDS is a 503.
+
+    ``timed`` says ``work`` keeps that deadline itself, raising TimeoutError
+    (the group writer does, for every consent POST).
+    """
     try:
-        # A deadline on this task, not wait_for's extra task per request: this
-        # wraps every consent POST.
+        if timed:
+            return await work
+        # A deadline on this task, not wait_for's extra task per request.
         async with asyncio.timeout(LEDGER_SECONDS):
             return await work
     except TimeoutError:

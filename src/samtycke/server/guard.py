@@ -7,6 +7,10 @@ This protocol (a subclass, chosen with ``http=`` in uvicorn's settings) adds:
 
 - a request-head deadline (``HEAD_SECONDS``) from the moment a connection opens
   or its next request starts: a slowloris client is answered 408 and dropped;
+- a body deadline (``BODY_SECONDS``) from the end of the head, the same way.
+  It is the head's timer running on: a body that comes with its head (nearly
+  all of them) costs no timer of its own. The scope's extension ``BODY_BOUND``
+  tells the consent fast path so, which then sets no deadline of its own;
 - a request-head size cap (``MAX_HEAD_BYTES``, request line and headers): 431;
 - a connection cap per process (``MAX_CONNECTIONS``, never above what the
   descriptor limit allows): a new connection that finds the server full closes
@@ -30,6 +34,10 @@ from typing import Any
 import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from samtycke.server.config import BODY_SECONDS
+
+# The ASGI scope extension saying the body's arrival is bounded by the connection.
+BODY_BOUND = "samtycke.body_deadline"
 # Descriptors kept free for the database pool, the ledger files and logging.
 FD_RESERVE = 256
 
@@ -61,13 +69,16 @@ class GuardedProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with a head deadline, a head cap and a connection cap."""
 
     HEAD_SECONDS = 10.0
+    BODY_SECONDS = BODY_SECONDS
     MAX_HEAD_BYTES = 32 * 1024
     MAX_CONNECTIONS = 10_000
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._head_bytes = 0
-        self._head_timer: asyncio.TimerHandle | None = None
+        self._head_timer: asyncio.TimerHandle | None = None  # the head's, then the body's
+        self._body_since: float | None = None  # loop time the head was in, until the body is
+        self._unarmed_since: float | None = None  # a request begun whose timer waits to be set
         self._idle_table = self._waiting()  # looked up once, not at every request
         # The 503 of limit_concurrency counts idle sockets too; the cap is ours.
         self.limit_concurrency = None
@@ -102,20 +113,32 @@ class GuardedProtocol(HttpToolsProtocol):
         self._idle_table.pop(self, None)
         super().connection_lost(exc)
 
-    def _await_head(self) -> None:
+    def _await_head(self, arm: bool = True) -> None:
         self._head_bytes = 0
+        self._body_since = None
         self._idle_table[self] = None
         self._stop_head_timer()
-        self._head_timer = self.loop.call_later(self.HEAD_SECONDS, self._head_too_slow)
+        if arm:
+            self._head_timer = self.loop.call_later(self.HEAD_SECONDS, self._too_slow)
+        else:  # data_received sets it if the request is still incomplete after its data
+            self._unarmed_since = self.loop.time()
 
     def _stop_head_timer(self) -> None:
         if self._head_timer is not None:
             self._head_timer.cancel()
             self._head_timer = None
 
-    def _head_too_slow(self) -> None:
+    def _too_slow(self) -> None:
         self._head_timer = None
-        self._refuse(408, "the request head did not arrive in time")
+        since = self._body_since
+        if since is None:
+            self._refuse(408, "the request head did not arrive in time")
+            return
+        left = since + self.BODY_SECONDS - self.loop.time()
+        if left > 0:  # the head came late in its time: the body still gets all of its own
+            self._head_timer = self.loop.call_later(left, self._too_slow)
+            return
+        self._refuse(408, f"the body did not arrive within {self.BODY_SECONDS:g} s")
 
     def _drop(self) -> None:
         self._idle_table.pop(self, None)
@@ -142,9 +165,14 @@ class GuardedProtocol(HttpToolsProtocol):
         """Feed the parser, answering 431 once the head passes its cap."""
         self._unset_keepalive_if_required()
         if self._head_timer is None and self.cycle is not None and self.cycle.response_complete:
-            self._await_head()  # the next request on a kept-alive connection
+            # The next request on a kept-alive connection. Most arrive whole in
+            # this one piece of data: their deadline needs no timer at all.
+            self._await_head(arm=False)
         try:
             self.parser.feed_data(data)
+            since, self._unarmed_since = self._unarmed_since, None
+            if since is not None and self._head_timer is None:
+                self._head_timer = self.loop.call_at(since + self.HEAD_SECONDS, self._too_slow)
         except httptools.HttpParserCallbackError as exc:
             if isinstance(exc.__context__, _HeadTooLarge):
                 self._refuse(431, f"the request head is larger than {self.MAX_HEAD_BYTES} bytes")
@@ -169,8 +197,12 @@ class GuardedProtocol(HttpToolsProtocol):
         super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
-        """The head is in: stop its deadline; the request is busy until answered."""
-        self._stop_head_timer()
+        """The head is in: its timer runs on for the body; the request is busy until answered."""
+        self._body_since = self.loop.time()
+        if self.BODY_SECONDS < self.HEAD_SECONDS:  # the head's timer would come too late
+            self._stop_head_timer()
+            self._head_timer = self.loop.call_later(self.BODY_SECONDS, self._too_slow)
+        self.scope["extensions"] = {BODY_BOUND: {}}
         self._idle_table.pop(self, None)
         super().on_headers_complete()
         cycle = self.cycle
@@ -178,8 +210,17 @@ class GuardedProtocol(HttpToolsProtocol):
         cycle.transport = held  # type: ignore[assignment]
         cycle.on_response = held.response_done
 
+    def on_message_complete(self) -> None:
+        """The body is in: stop its deadline."""
+        self._stop_head_timer()
+        self._body_since = self._unarmed_since = None
+        super().on_message_complete()
+
     def on_response_complete(self) -> None:
         """Back to idle: the connection waits for its next request."""
+        if self._body_since is not None:  # answered before its body was read: no 408 after
+            self._stop_head_timer()
+            self._body_since = None
         super().on_response_complete()
         if not self.transport.is_closing() and not self.pipeline:
             self._idle_table[self] = None

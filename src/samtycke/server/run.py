@@ -6,7 +6,8 @@ The limits a public endpoint needs (see docs/deployment.md):
   ``GuardedProtocol.HEAD_SECONDS`` and be at most ``GuardedProtocol.MAX_HEAD_BYTES``;
 - at most ``GuardedProtocol.connection_cap()`` connections per process, after
   raising the descriptor limit from soft to hard;
-- a body must arrive within ``BODY_SECONDS`` (checked where bodies are read).
+- a body must arrive within ``BODY_SECONDS`` of its head: the guard's timer, and
+  under another ASGI server a deadline where the body is read.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from samtycke.ledger import Ledger
 from samtycke.ledger.receipts import receipt_signature
 from samtycke.ledger.signing import SigningKey
+from samtycke.server import errors
 from samtycke.server.assets import AssetCache
 from samtycke.server.client import RateLimiter
 from samtycke.server.config import ServerConfig
@@ -45,7 +46,7 @@ class ServerState:
         self.versions = Versions(self.ledger, self.sites)
         key = self.signing_key
         sign = None if key is None else functools.partial(receipt_signature, key=key)
-        self.writer = GroupWriter(self.ledger, self.config.batch, sign)
+        self.writer = GroupWriter(self.ledger, self.config.batch, sign, errors.LEDGER_SECONDS)
         self.writer.start()
         if proof.anchors is not None:
             self.anchorer = Anchorer(self.ledger, self.signing_key, proof)

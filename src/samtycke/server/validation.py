@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from samtycke import ids
 from samtycke.consent import new_consent_id
@@ -30,9 +29,8 @@ SIGNAL_METHODS = ("gpc", "dnt")
 MAX_DEPTH = 32
 
 
-@dataclass(frozen=True)
-class ConsentPost:
-    """A valid consent POST, ready to become a ledger decision."""
+class ConsentPost(NamedTuple):
+    """A valid consent POST, ready to become a ledger decision (a tuple: see consents.Caller)."""
 
     site: Site
     consent_id: str

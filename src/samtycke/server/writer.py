@@ -12,23 +12,27 @@ A decision the database refuses fails alone (``Ledger.append_each`` retries the
 batch with a savepoint per decision); a retried decision (same decision id)
 gets its original record. ``failing`` says whether the last write attempt
 could not reach the database at all, for ``/healthz``.
+
+With ``wait`` a decision not committed within that many seconds fails with
+TimeoutError. The deadlines share one timer per event loop, set for the
+oldest waiting decision: a timer per request (``asyncio.timeout``) would cost
+a few microseconds each, for the rare batch the database does not answer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import queue
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from samtycke.errors import LedgerError
 from samtycke.ledger import Decision, Ledger, Record
 
 
-@dataclass(frozen=True, slots=True)
-class Committed:
+class Committed(NamedTuple):
     """A stored decision's record, and the server's signature of it when it signs."""
 
     record: Record
@@ -42,11 +46,17 @@ class GroupWriter:
     """The single writer of one server process."""
 
     def __init__(
-        self, ledger: Ledger, batch: int = 512, sign: Callable[[Record], str] | None = None
+        self,
+        ledger: Ledger,
+        batch: int = 512,
+        sign: Callable[[Record], str] | None = None,
+        wait: float | None = None,
     ) -> None:
         self.ledger = ledger
         self.batch = batch
         self._sign = sign
+        self._wait = wait
+        self._deadlines: dict[asyncio.AbstractEventLoop, _Deadlines] = {}
         self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="samtycke-writer", daemon=True)
         self._started = False
@@ -65,9 +75,17 @@ class GroupWriter:
             self._started = False
 
     async def submit(self, decision: Decision) -> Committed:
-        """Queue ``decision`` and wait until it is committed (LedgerError if it was not)."""
+        """Queue ``decision`` and wait until it is committed (LedgerError if it was not).
+
+        TimeoutError when it is not committed within ``wait`` seconds.
+        """
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Committed] = loop.create_future()
+        if self._wait is not None:
+            deadlines = self._deadlines.get(loop)
+            if deadlines is None:
+                deadlines = self._deadlines[loop] = _Deadlines(loop, self._wait)
+            deadlines.add(future)
         self._queue.put((decision, loop, future))
         return await future
 
@@ -114,6 +132,36 @@ class GroupWriter:
             return Committed(rec, self._sign(rec))
         except Exception:  # the record is stored: its receipt is signed when answered
             return Committed(rec)
+
+
+class _Deadlines:
+    """Futures of one event loop failed with TimeoutError once ``seconds`` old."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, seconds: float) -> None:
+        self.loop, self.seconds = loop, seconds
+        # In the order added, so in deadline order: the oldest is always first.
+        self.waiting: collections.deque[tuple[float, asyncio.Future[Committed]]] = (
+            collections.deque()
+        )
+        self.timer: asyncio.TimerHandle | None = None
+
+    def add(self, future: asyncio.Future[Committed]) -> None:
+        waiting = self.waiting
+        # Batches commit in order: the answered ones leave from the front here,
+        # so the queue holds about what is in flight, not seconds of answers.
+        while waiting and waiting[0][1].done():
+            waiting.popleft()
+        waiting.append((self.loop.time() + self.seconds, future))
+        if self.timer is None:
+            self.timer = self.loop.call_later(self.seconds, self._expire)
+
+    def _expire(self) -> None:
+        now, waiting = self.loop.time(), self.waiting
+        while waiting and (waiting[0][1].done() or waiting[0][0] <= now):
+            _, future = waiting.popleft()
+            if not future.done():
+                future.set_exception(TimeoutError())
+        self.timer = self.loop.call_at(waiting[0][0], self._expire) if waiting else None
 
 
 def _settle(outcomes: list[tuple[asyncio.Future[Committed], Any]]) -> None:

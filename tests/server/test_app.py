@@ -1,0 +1,18 @@
+"""The app's lifetime: what start-up leaves behind for the requests."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from samtycke.server import ServerConfig
+from tests.server.conftest import LiveServer, write_site
+
+
+def test_start_up_leaves_its_objects_out_of_later_collections(tmp_path: Path) -> None:
+    shop = write_site(tmp_path, "shop", "shop.example")
+    cfg = ServerConfig(declaration=shop, db=f"sqlite:///{tmp_path / 'l.db'}", rate=0, burst=0)
+    gc.unfreeze()
+    with LiveServer(cfg):
+        assert gc.get_freeze_count() > 10_000  # modules, declarations, engines
+    gc.unfreeze()
