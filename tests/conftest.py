@@ -23,6 +23,7 @@ sys.dont_write_bytecode = False
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 import samtycke.contrib.inprocess  # noqa: E402 (after the bytecode setting)
+import tests.profiles  # noqa: E402, F401 (registers the Hypothesis profile "fast")
 from samtycke.scanner.browser import CHROMIUM_ARGS, find_chromium  # noqa: E402
 
 # Framework apps built in tests without a ledger URL get the integrations'

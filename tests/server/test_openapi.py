@@ -15,13 +15,14 @@ from samtycke.contract_rules import object_schema
 from samtycke.server import ServerConfig, create_app
 from samtycke.server.openapi import SCHEMAS, openapi_document
 from samtycke.server.validation import FIELDS
+from tests.profiles import examples
 from tests.server.conftest import LiveServer, write_site
 
 schema = schemathesis.openapi.from_dict(openapi_document())
 
 
 @schema.parametrize()
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_conforms_and_never_fails(case: schemathesis.Case, server: LiveServer) -> None:
     # Whether a schema-valid consent is accepted depends on the server's state (which
     # sites, fingerprints and categories it knows), which a static schema cannot say.
