@@ -25,6 +25,9 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 import samtycke.contrib.inprocess  # noqa: E402 (after the bytecode setting)
 import tests.profiles  # noqa: E402, F401 (registers the Hypothesis profile "fast")
 from samtycke.scanner.browser import CHROMIUM_ARGS, find_chromium  # noqa: E402
+from tests.passwords import cheap_password_hashes  # noqa: E402
+
+__all__ = ["cheap_password_hashes"]  # an autouse fixture of every test
 
 # Framework apps built in tests without a ledger URL get the integrations'
 # default, a file in the working directory: point it into a temporary folder
