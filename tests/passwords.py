@@ -10,6 +10,7 @@ still hashes as deployed.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 
 import pytest
@@ -22,9 +23,9 @@ REAL_DUMMY = users._DUMMY
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
-@pytest.fixture(scope="session", autouse=True)
+@contextlib.contextmanager
 def cheap_password_hashes() -> Iterator[None]:
-    """The console's hasher (and its hash for unknown names) at the lowest cost, all session."""
+    """The console's hasher (and its hash for unknown names) at the lowest cost, until left."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(users, "_HASHER", CHEAP_HASHER)
         mp.setattr(users, "_DUMMY", CHEAP_HASHER.hash("not a password of anybody"))
