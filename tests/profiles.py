@@ -21,3 +21,8 @@ settings.register_profile("fast", max_examples=FAST_EXAMPLES)
 def examples(n: int) -> int:
     """``n`` examples under the default profile, the same share of them under the active one."""
     return max(1, math.ceil(n * settings.default.max_examples / FULL_EXAMPLES))
+
+
+def fast() -> bool:
+    """Whether this run loaded the profile ``fast``."""
+    return settings.get_current_profile_name() == "fast"
