@@ -19,7 +19,6 @@ from argon2 import PasswordHasher
 from samtycke.console import users
 
 REAL_HASHER = users._HASHER
-REAL_DUMMY = users._DUMMY
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
