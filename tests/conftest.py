@@ -23,7 +23,7 @@ sys.dont_write_bytecode = False
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 import samtycke.contrib.inprocess  # noqa: E402 (after the bytecode setting)
-from samtycke.scanner.browser import CHROMIUM_ARGS, find_chromium  # noqa: E402
+import tests.profiles  # noqa: E402, F401 (registers the Hypothesis profile "fast")
 
 # Framework apps built in tests without a ledger URL get the integrations'
 # default, a file in the working directory: point it into a temporary folder
@@ -36,6 +36,19 @@ samtycke.contrib.inprocess.DEFAULT_DB = (
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashes() -> Iterator[None]:
+    """Console passwords hashed cheaply in every test process (see tests/passwords.py).
+
+    Imported here, not at the top: xdist's controlling process, which runs no
+    test, then never loads the console, SQLAlchemy and argon2.
+    """
+    from tests.passwords import cheap_password_hashes
+
+    with cheap_password_hashes():
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +67,8 @@ def bokio_path() -> Path:
 def browser() -> Iterator[Any]:
     """A headless Chromium shared by the session (fresh contexts per test)."""
     from playwright.sync_api import sync_playwright
+
+    from samtycke.scanner.browser import CHROMIUM_ARGS, find_chromium
 
     exe = find_chromium()
     if exe is None:

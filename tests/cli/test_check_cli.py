@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from samtycke import __version__
 from samtycke.cli import main
+from tests.imports import loaded_after
 
 GOOD = """\
 [site]
@@ -78,3 +79,10 @@ def test_version() -> None:
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0
     assert result.output.strip() == f"samtycke, version {__version__}"
+
+
+def test_the_command_group_loads_only_the_command_it_runs() -> None:
+    # Every `samtycke` run and every subprocess a test starts pays for this.
+    loaded = loaded_after("from samtycke.cli import main")
+    heavy = {"sqlalchemy", "starlette", "pydantic", "samtycke.declaration", "importlib.metadata"}
+    assert not {m for m in loaded if m in heavy or m.split(".")[0] in heavy}

@@ -14,7 +14,7 @@ from samtycke.console.rollup import BATCH, Advanced, Rollup, RollupThread, day_o
 from samtycke.console.users import add_user
 from samtycke.ledger import Ledger, schema, verify_chain
 from tests.console.conftest import declaration_at, fill
-from tests.databases import db_url
+from tests.databases import db_url, migrated_ledger
 
 __all__ = ["db_url"]
 
@@ -40,7 +40,7 @@ def expected_decisions(ledger: Ledger) -> Counter[tuple[str, str, str, int, str,
 
 @pytest.fixture
 def filled(db_url: str, tmp_path: Path) -> Ledger:
-    ledger = Ledger(db_url, migrate=True)
+    ledger = migrated_ledger(db_url)
     decls = [declaration_at(tmp_path, "shop", "shop.example", r) for r in (1, 2)]
     fill(ledger, decls, days=6, per_day=70, seed=1)
     return ledger

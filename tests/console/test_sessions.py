@@ -18,7 +18,7 @@ from samtycke.console.sessions import (
 from samtycke.console.users import add_user, authenticate, remove_user, set_password
 from samtycke.errors import ConsoleError
 from samtycke.ledger import Ledger, schema
-from tests.databases import db_url
+from tests.databases import db_url, migrated_ledger
 
 __all__ = ["db_url"]
 T0 = 1_800_000_000 * 1_000_000
@@ -26,7 +26,7 @@ T0 = 1_800_000_000 * 1_000_000
 
 @pytest.fixture
 def ledger(db_url: str) -> Ledger:
-    led = Ledger(db_url, migrate=True)
+    led = migrated_ledger(db_url)
     add_user(led.engine, "ada", "admin", "a long password")
     return led
 

@@ -24,6 +24,7 @@ from samtycke.contrib.django import SamtyckeSettings
 from samtycke.ledger import Ledger
 from tests.contrib.bodies import consent_body
 from tests.enforce.conftest import SHOP_FP
+from tests.profiles import examples
 
 SHOP = Path(__file__).resolve().parent.parent / "enforce" / "shop.toml"
 PAGE = "<html><head><title>t</title></head><body>{% load samtycke %}{% samtycke_script %}</body></html>"
@@ -183,7 +184,7 @@ def test_bad_settings_name_the_key(raw: object, message: str) -> None:
 latin1 = st.text(st.characters(min_codepoint=32, max_codepoint=255), max_size=300)
 
 
-@hypothesis_settings(max_examples=60, deadline=None)
+@hypothesis_settings(max_examples=examples(60), deadline=None)
 @given(latin1 | latin1.map(lambda t: "samtycke=" + t), latin1)
 def test_hostile_cookies_and_signals_never_500(cookie: str, signal: str) -> None:
     r = Client(HTTP_COOKIE=cookie, HTTP_SEC_GPC=signal, HTTP_DNT=signal).get("/")

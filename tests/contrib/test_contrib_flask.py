@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from samtycke.consent import encode_consent_cookie
 from samtycke.contrib.flask import Samtycke
 from tests.enforce.conftest import SHOP_FP
+from tests.profiles import examples
 
 SHOP = Path(__file__).resolve().parent.parent / "enforce" / "shop.toml"
 
@@ -90,7 +91,7 @@ _hostile_app = make_app()
 latin1 = st.text(st.characters(min_codepoint=32, max_codepoint=255), max_size=300)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(latin1 | latin1.map(lambda t: "samtycke=" + t), latin1)
 def test_hostile_cookies_and_signals_never_500(cookie: str, signal: str) -> None:
     client = _hostile_app.test_client(use_cookies=False)

@@ -21,6 +21,7 @@ from starlette.routing import Route
 from samtycke.declaration import Declaration
 from samtycke.enforce import ConsentMiddleware
 from samtycke.enforce.effective import EffectiveConsent
+from tests.profiles import examples
 
 Cookie = Callable[..., str]
 T = TypeVar("T")
@@ -221,7 +222,7 @@ header_lists = st.lists(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(header_lists, st.lists(st.binary(max_size=80), max_size=4))
 def test_hostile_request_headers_never_raise_or_500(
     shop_path: Path, headers: list[tuple[bytes, bytes]], set_cookies: list[bytes]

@@ -22,6 +22,7 @@ from samtycke.enforce.deletion import cookie_paths, parent_domains
 from samtycke.scanner import setcookie as scanner_setcookie
 from tests.enforce.conftest import SHOP_FP
 from tests.enforce.test_enforce_asgi import Client as ASGIClient
+from tests.profiles import examples
 
 Cookie = Callable[..., str]
 EPOCH = "Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
@@ -138,7 +139,7 @@ def test_asgi_adds_deletions_also_to_a_response_without_headers(shop: Declaratio
 latin1 = st.text(st.characters(min_codepoint=0, max_codepoint=255), max_size=60)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(latin1, latin1, latin1)
 def test_deletion_headers_are_always_plain_ascii(
     shop: Declaration, name: str, host: str, path: str

@@ -15,6 +15,7 @@ from werkzeug.test import Client
 from samtycke.declaration import Declaration
 from samtycke.enforce import WSGIConsentMiddleware
 from samtycke.enforce.effective import EffectiveConsent
+from tests.profiles import examples
 
 Cookie = Callable[..., str]
 PAGE = b"<html><head><title>t</title></head><body>hello</body></html>"
@@ -135,7 +136,7 @@ cookie_values = (
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     st.dictionaries(
         st.sampled_from(["HTTP_COOKIE", "HTTP_SEC_GPC", "HTTP_DNT", "HTTP_HOST"]), cookie_values

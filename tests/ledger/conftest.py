@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from samtycke.ledger import Decision, Ledger
-from tests.databases import db_url
+from tests.databases import db_url, migrated_ledger
 
 __all__ = ["db_url"]  # the fixture, shared with tests/server
 
@@ -39,7 +39,7 @@ def decision(i: int = 0, **changes: object) -> Decision:
 
 def open_ledger(url: str) -> Ledger:
     """A ledger with the test snapshot stored."""
-    led = Ledger(url, migrate=True)
+    led = migrated_ledger(url)
     led.add_snapshot("shop", 1, FINGERPRINT, SNAPSHOT)
     return led
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from samtycke.ledger import BrokenChain, Ledger, verify_chain
 from tests.ledger.conftest import decision, open_ledger
+from tests.profiles import examples
 
 FIELDS = [
     ("record_id", "'" + "f" * 32 + "'"),
@@ -110,7 +111,7 @@ def tampering(draw: st.DrawFn) -> tuple[int, str, tuple[object, ...], int]:
     return n, op, (i, j), i
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tampering())
 def test_any_tampering_is_found_at_the_right_record(
     case: tuple[int, str, tuple[object, ...], int],

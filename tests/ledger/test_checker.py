@@ -12,6 +12,7 @@ import pytest
 from samtycke.ledger import Ledger
 from samtycke.ledger.checker import checked_pages, helper_process, vouched
 from samtycke.ledger.rows import RECORD_COLUMNS
+from tests.imports import loaded_after
 from tests.ledger import tampering as t
 from tests.ledger.conftest import decision, open_ledger
 
@@ -200,3 +201,11 @@ def test_a_problem_named_before_the_walk_stops_the_helper_started_for_it(
             verify_chain(led, page=2)
     assert started
     assert not _helpers()
+
+
+def test_the_helper_process_loads_no_database_library() -> None:
+    # It is started for every verify of more than a page: SQLAlchemy would
+    # double its start-up.
+    loaded = loaded_after("import samtycke.ledger.checker")
+    assert not {m for m in loaded if m.split(".")[0] == "sqlalchemy"}
+    assert "samtycke.ledger.store" not in loaded

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from samtycke.ledger import merkle
+from tests.profiles import examples
 
 
 def ref_mth(leaves: list[bytes]) -> bytes:
@@ -30,7 +31,7 @@ def tree(data: list[bytes], known: dict[tuple[int, int], bytes] | None = None) -
     return merkle.Tree(lambda lo, hi: data[lo:hi], known or {})
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.integers(1, 140), st.data())
 def test_roots_and_paths_match_the_rfc(n: int, draw: st.DataObject) -> None:
     data = leaves(n)

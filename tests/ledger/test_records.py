@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from samtycke.ledger import GENESIS_HASH, Decision, canonical_record, link_hash, seal
 from samtycke.ledger.records import format_us
+from tests.profiles import examples
 
 hexes = st.text("0123456789abcdef", min_size=32, max_size=32)
 slugs = st.from_regex(r"[a-z][a-z0-9-]{0,15}", fullmatch=True)
@@ -113,7 +114,7 @@ def _same_content(a: Decision, b: Decision) -> bool:
 _TEXT = st.text(st.characters(codec="utf-8"), max_size=30)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     fmt=st.sampled_from([1, 2]),
     site=_TEXT,

@@ -21,6 +21,7 @@ from samtycke.ledger.chain import PAGE
 from samtycke.ledger.signing import SigningKey
 from tests.ledger import tampering as t
 from tests.ledger.conftest import decision, open_ledger
+from tests.profiles import examples
 
 WIPE = (
     "DELETE FROM consent_records",
@@ -126,7 +127,7 @@ def sqlite_ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Le
     led.close()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=list(HealthCheck))
 @given(case=tamper_case())
 def test_every_tamper_class_is_named_on_sqlite(
     sqlite_ledger: tuple[Ledger, Path], case: tuple[str, int, int]
@@ -136,7 +137,7 @@ def test_every_tamper_class_is_named_on_sqlite(
 
 
 @pytest.mark.postgres
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=list(HealthCheck))
 @given(case=tamper_case())
 def test_every_tamper_class_is_named_on_postgresql(
     pg_ledger: tuple[Ledger, Path], case: tuple[str, int, int]

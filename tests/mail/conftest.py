@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from samtycke.declaration import Declaration, parse_declaration
-from samtycke.ledger import Ledger
 from samtycke.mail import MailKey, MailTracker
-from tests.databases import db_url
+from tests.databases import db_url, migrated_ledger
 
 __all__ = ["db_url"]
 
@@ -60,7 +59,7 @@ def decl() -> Declaration:
 @pytest.fixture
 def tracker(decl: Declaration, db_url: str) -> Iterator[MailTracker]:
     """A tracker on a fresh ledger (SQLite, then PostgreSQL)."""
-    ledger = Ledger(db_url, migrate=True)
+    ledger = migrated_ledger(db_url)
     yield MailTracker(decl, ledger, KEY, BASE)
     ledger.close()
 
@@ -68,6 +67,6 @@ def tracker(decl: Declaration, db_url: str) -> Iterator[MailTracker]:
 @pytest.fixture
 def sqlite_tracker(decl: Declaration, tmp_path: Path) -> Iterator[MailTracker]:
     """A tracker on a fresh SQLite ledger only (for tests about the e-mail, not the database)."""
-    ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.db'}", migrate=True)
+    ledger = migrated_ledger(f"sqlite:///{tmp_path / 'ledger.db'}")
     yield MailTracker(decl, ledger, KEY, BASE)
     ledger.close()

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
-from samtycke.ledger import Ledger
-from tests.databases import db_url
+from tests.databases import db_url, migrated_ledger
 
 __all__ = ["db_url"]
 
@@ -16,7 +15,7 @@ __all__ = ["db_url"]
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     """The engine of a freshly migrated ledger on each database kind."""
-    led = Ledger(db_url, migrate=True)
+    led = migrated_ledger(db_url)
     yield led.engine
     led.close()
 
@@ -24,6 +23,6 @@ def engine(db_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def sqlite_engine(tmp_path: object) -> Iterator[Engine]:
     """The engine of a freshly migrated SQLite ledger."""
-    led = Ledger(f"sqlite:///{tmp_path}/ledger.db", migrate=True)
+    led = migrated_ledger(f"sqlite:///{tmp_path}/ledger.db")
     yield led.engine
     led.close()

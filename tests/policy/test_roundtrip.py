@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 
 from samtycke.declaration import Declaration, LocalText
 from samtycke.policy import render_policy
+from tests.profiles import examples
 
 from .conftest import small_declaration
 
@@ -102,13 +103,13 @@ def test_known_hazards_read_back_unchanged(text: str) -> None:
     check_markdown(text, text)
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(purpose=TEXT, name=TEXT)
 def test_html_shows_exactly_the_declared_text(purpose: str, name: str) -> None:
     check_html(purpose, name)
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=examples(120), deadline=None)
 @given(purpose=TEXT, name=TEXT)
 def test_markdown_shows_exactly_the_declared_text(purpose: str, name: str) -> None:
     check_markdown(purpose, name)

@@ -7,7 +7,11 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from samtycke.declaration.models import domains_related
+from samtycke.declaration.patterns import matches
 from samtycke.knowledge import (
     CATEGORIES,
     KnowledgeFileError,
@@ -15,8 +19,10 @@ from samtycke.knowledge import (
     load_knowledge,
     parse_ocd_csv,
 )
+from samtycke.knowledge.base import KnowledgeBase, KnownCookie, parse_services
 from samtycke.knowledge.guess import guess_category
 from samtycke.knowledge.ocd import PACKAGED_SOURCE, packaged_ocd
+from tests.profiles import examples
 
 # Unmodified rows of the Open Cookie Database (commit 0ee5a17, Apache-2.0) in
 # tests/data; $SAMTYCKE_OCD_CSV points at the full file instead.
@@ -216,3 +222,45 @@ def test_toml_knowledge_file(tmp_path: Path) -> None:
     )
     with pytest.raises(KnowledgeFileError, match="unknown category 'ads'"):
         load_knowledge(path)
+
+
+def _lookup_by_scan(kb: KnowledgeBase, name: str, domain: str | None) -> KnownCookie | None:
+    """The rule written out over every entry: an exact name first, then the longest pattern."""
+    fits = [
+        c
+        for c in kb.cookies
+        if c.domain is None or domain is None or domains_related(c.domain, domain)
+    ]
+    exact = [c for c in fits if "*" not in c.name and c.name == name]
+    if exact:
+        return exact[0]
+    found = [c for c in fits if "*" in c.name and matches(c.name, name)]
+    return max(found, key=lambda c: len(c.name.replace("*", ""))) if found else None
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(st.data(), st.sampled_from(["", "x", "x1_2"]))
+def test_the_indexed_lookup_is_the_rule_over_every_entry(data: st.DataObject, fill: str) -> None:
+    kb = builtin_knowledge()
+    known = data.draw(st.sampled_from(kb.cookies))
+    domains = sorted({c.domain for c in kb.cookies if c.domain})
+    domain = data.draw(st.one_of(st.none(), st.just("shop.example"), st.sampled_from(domains)))
+    for name in (known.name.replace("*", fill), known.name, known.name[:-1]):
+        assert kb.lookup(name, domain) == _lookup_by_scan(kb, name, domain)
+
+
+def test_a_source_added_later_is_found_by_the_next_lookup() -> None:
+    kb = builtin_knowledge()
+    assert kb.lookup("made_up_cookie") is None
+    kb.extend(parse_services(EXTRA, "extra"))
+    found = kb.lookup("made_up_cookie")
+    assert found is not None and found.service == "Made Up"
+
+
+EXTRA = """
+[[services]]
+name = "Made Up"
+provider = "Made Up AB"
+category = "analytics"
+cookies = [{ name = "made_up_cookie", expires = "1 day" }]
+"""

@@ -22,9 +22,15 @@ def shop(tmp_path: Path) -> Path:
     return write_site(tmp_path, "shop", "shop.example")
 
 
-@pytest.fixture
-def guarded(shop: Path, tmp_path: Path) -> Iterator[GuardedServer]:
-    """A guarded server for shop on a fresh SQLite ledger, rate limit off."""
-    cfg = ServerConfig(declaration=shop, db=f"sqlite:///{tmp_path / 'l.db'}", rate=0, burst=0)
+@pytest.fixture(scope="module")
+def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GuardedServer]:
+    """A guarded server for shop on its own SQLite ledger, rate limit off, one per test module.
+
+    Its tests send hostile requests and read the answers; none needs an empty
+    ledger, so they share the server rather than start one each.
+    """
+    folder = tmp_path_factory.mktemp("guarded")
+    shop = write_site(folder, "shop", "shop.example")
+    cfg = ServerConfig(declaration=shop, db=f"sqlite:///{folder / 'l.db'}", rate=0, burst=0)
     with GuardedServer(cfg) as live:
         yield live

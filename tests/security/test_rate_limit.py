@@ -10,8 +10,10 @@ from typing import Any
 
 import httpx
 import pytest
+from click.testing import CliRunner
 from starlette.types import Receive, Scope, Send
 
+from samtycke.cli import main
 from samtycke.server import ConfigError, ServerConfig, config_from_env
 from samtycke.server.client import RateLimiter
 from samtycke.server.config import parse_proxies
@@ -106,6 +108,17 @@ def test_bad_proxy_settings_stop_the_server_in_one_line(tmp_path: Path, value: s
     env = {"SAMTYCKE_DECLARATION": str(decl), "SAMTYCKE_FORWARDED_ALLOW": value}
     with pytest.raises(ConfigError, match="SAMTYCKE_FORWARDED_ALLOW"):
         config_from_env(env)
+    result = CliRunner().invoke(main, ["serve", "-d", str(decl)], env=env)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "SAMTYCKE_FORWARDED_ALLOW" in lines[0], result.stderr
+
+
+def test_a_bad_proxy_setting_stops_a_real_server_process_in_one_line(tmp_path: Path) -> None:
+    # The same as above through `python -m samtycke`, once: no traceback
+    # reaches the terminal on the way out of a real process either.
+    decl = write_site(tmp_path, "shop", "shop.example")
+    env = {"SAMTYCKE_DECLARATION": str(decl), "SAMTYCKE_FORWARDED_ALLOW": "10.0.0.0/33"}
     done = subprocess.run(
         [sys.executable, "-m", "samtycke", "serve", "-d", str(decl)],
         env={**env, "PATH": "/usr/bin:/bin"},

@@ -13,6 +13,7 @@ from schemathesis.config._checks import (
 from schemathesis.generation import GenerationMode
 
 from samtycke.server.openapi import openapi_document
+from tests.profiles import examples
 from tests.security.conftest import GuardedServer
 
 load_all_checks()
@@ -32,7 +33,7 @@ schema = schemathesis.openapi.from_dict(openapi_document(), config=config)
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_check_on_valid_and_invalid_data(
     case: schemathesis.Case, guarded: GuardedServer
 ) -> None:

@@ -8,6 +8,7 @@ import httpx
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
+from schemathesis.config import SchemathesisConfig
 from starlette.routing import Route
 
 from samtycke.contract import BannerConfig, ConsentRequest
@@ -15,13 +16,20 @@ from samtycke.contract_rules import object_schema
 from samtycke.server import ServerConfig, create_app
 from samtycke.server.openapi import SCHEMAS, openapi_document
 from samtycke.server.validation import FIELDS
+from tests.profiles import examples, fast
 from tests.server.conftest import LiveServer, write_site
 
-schema = schemathesis.openapi.from_dict(openapi_document())
+config = SchemathesisConfig()
+if fast():
+    # The coverage phase's cases are fixed by the document (no example count
+    # scales them); in the quick run they go through the same API once, in
+    # tests/security/test_schemathesis.py with every check. The full run has both.
+    config.projects.default.phases.update(phases=["examples", "fuzzing", "stateful"])
+schema = schemathesis.openapi.from_dict(openapi_document(), config=config)
 
 
 @schema.parametrize()
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_conforms_and_never_fails(case: schemathesis.Case, server: LiveServer) -> None:
     # Whether a schema-valid consent is accepted depends on the server's state (which
     # sites, fingerprints and categories it knows), which a static schema cannot say.

@@ -14,7 +14,6 @@ from typing import Any
 
 import click
 
-from samtycke import __version__
 from samtycke.errors import SamtyckeError
 
 # name → (module, attribute, one-line help shown in `samtycke --help`)
@@ -108,7 +107,8 @@ def _missing_extra(name: str, exc: ImportError) -> click.Command:
 
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", "-V", prog_name="samtycke")
+# The version comes from the package metadata only when --version asks for it.
+@click.version_option(None, "--version", "-V", package_name="samtycke", prog_name="samtycke")
 def main() -> None:
     """samtycke — self-hosted cookie consent from one declaration file.
 

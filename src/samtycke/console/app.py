@@ -27,7 +27,7 @@ from samtycke.console.lockout import Lockout
 from samtycke.console.registry import PAGES, Page, PageContext, PageError, navigation
 from samtycke.console.rollup import Rollup, RollupThread
 from samtycke.console.sessions import Session, end_session, find_session, start_session
-from samtycke.console.users import MAX_PASSWORD, authenticate
+from samtycke.console.users import MAX_PASSWORD, authenticate, unknown_name_hash
 from samtycke.server.consents import read_body
 from samtycke.server.errors import ApiError
 
@@ -86,6 +86,7 @@ class Console:
 
     def open(self) -> None:
         """Start counting displays and advancing the decision aggregates (app start)."""
+        unknown_name_hash()
         self.displays.start(self.engine)
         self.rollup = RollupThread(Rollup(self.engine))
         self.rollup.start()

@@ -31,7 +31,20 @@ NAME = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
 _U = schema.console_users
 _S = schema.console_sessions
 _HASHER = PasswordHasher()
-_DUMMY = _HASHER.hash("not a password of anybody")
+_DUMMY: str | None = None  # see unknown_name_hash
+
+
+def unknown_name_hash() -> str:
+    """The hash a login for an unknown name is checked against, made on first need.
+
+    Not at import: ``samtycke user``, the server's other modules and every test
+    process import this module, and one hash costs 64 MiB and ~0.2 CPU-s. The
+    console makes it when it opens, so the first login takes no longer than any.
+    """
+    global _DUMMY
+    if _DUMMY is None:
+        _DUMMY = _HASHER.hash("not a password of anybody")
+    return _DUMMY
 
 
 @dataclass(frozen=True)
@@ -128,7 +141,7 @@ def authenticate(engine: Engine, name: str, password: str) -> User | None:
     with engine.connect() as conn:
         row = conn.execute(select(_U.c.role, _U.c.password_hash).where(_U.c.name == name)).first()
     known = row is not None and len(password) <= MAX_PASSWORD
-    digest = str(row.password_hash) if known and row is not None else _DUMMY
+    digest = str(row.password_hash) if known and row is not None else unknown_name_hash()
     try:
         _HASHER.verify(digest, password[:MAX_PASSWORD])
     except (VerificationError, InvalidHashError):

@@ -29,12 +29,37 @@ class KnownCookie:
     source: str = "samtycke"
 
 
+class _Index:
+    """A knowledge base's cookies by exact name, and its patterns, longest fixed part first."""
+
+    def __init__(self, cookies: list[KnownCookie]) -> None:
+        self.exact: dict[str, list[KnownCookie]] = {}
+        patterns: list[KnownCookie] = []
+        for c in cookies:
+            if is_pattern(c.name):
+                patterns.append(c)
+            else:
+                self.exact.setdefault(c.name, []).append(c)
+        # Stable: among patterns of one length the earlier (preferred) source stays first.
+        patterns.sort(key=lambda c: -len(c.name.replace("*", "")))
+        self.patterns = [(c.name.split("*", 1)[0], c) for c in patterns]
+
+
+def _fits(cookie: KnownCookie, domain: str | None) -> bool:
+    return cookie.domain is None or domain is None or domains_related(cookie.domain, domain)
+
+
 @dataclass
 class KnowledgeBase:
     """Known cookies and tracker hosts; later sources win over earlier ones."""
 
     cookies: list[KnownCookie] = field(default_factory=list)
     hosts: dict[str, str] = field(default_factory=dict)  # registrable domain -> service name
+    # Built on the first lookup; ``cookies`` is only ever added to (by the parsers
+    # and ``extend``), so the list and its length tell whether it is still true.
+    _index: tuple[int, int, _Index] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def extend(self, other: KnowledgeBase) -> None:
         """Add another source; its entries are preferred on lookup."""
@@ -47,16 +72,20 @@ class KnowledgeBase:
         An entry tied to a domain (a third party's) matches only a cookie on
         that domain, so a short name like ``tp*`` does not claim every site's ``tp_x``.
         """
-        fits = [
-            c
-            for c in self.cookies
-            if c.domain is None or domain is None or domains_related(c.domain, domain)
-        ]
-        exact = [c for c in fits if not is_pattern(c.name) and c.name == name]
-        if exact:
-            return exact[0]
-        patterns = [c for c in fits if is_pattern(c.name) and matches(c.name, name)]
-        return max(patterns, key=lambda c: len(c.name.replace("*", ""))) if patterns else None
+        index = self._indexed()
+        for c in index.exact.get(name, ()):
+            if _fits(c, domain):
+                return c
+        for prefix, c in index.patterns:
+            if name.startswith(prefix) and _fits(c, domain) and matches(c.name, name):
+                return c
+        return None
+
+    def _indexed(self) -> _Index:
+        key = (id(self.cookies), len(self.cookies))
+        if self._index is None or self._index[:2] != key:
+            self._index = (*key, _Index(self.cookies))
+        return self._index[2]
 
     def tracker_host(self, host: str) -> str | None:
         """The service a request host belongs to, or ``None`` when it is not a known tracker."""

@@ -7,15 +7,27 @@ console's aggregates both add through here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, Table
-from sqlalchemy.dialects import postgresql, sqlite
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
 
 
 def insert_for(dialect: str, table: Table) -> postgresql.Insert | sqlite.Insert:
-    """The dialect's INSERT for ``table`` (both have ``on_conflict_do_update``)."""
-    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    """The dialect's INSERT for ``table`` (both have ``on_conflict_do_update``).
+
+    Only that dialect's module is imported: an SQLite ledger never loads
+    the PostgreSQL one.
+    """
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
 
 
 def add_statement(dialect: str, table: Table) -> Any:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from samtycke import __version__
 from samtycke.contract import (
     MODELS,
     BannerConfig,
@@ -21,6 +20,7 @@ from samtycke.contract import (
     History,
 )
 from samtycke.contract_rules import schemas
+from samtycke.version import package_version
 
 _ERROR_TEXT = {
     303: "Back to the page, the consent id in the fragment",
@@ -351,7 +351,7 @@ def openapi_document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {
             "title": "samtycke consent server",
-            "version": __version__,
+            "version": package_version(),
             "description": "Consent API, banner assets and cookie policy pages; see docs/http-api.md.",
         },
         "paths": paths(),

@@ -1,0 +1,28 @@
+"""The Hypothesis profile ``fast``, and example counts that follow the active profile.
+
+``scripts/test --fast`` runs with ``--hypothesis-profile=fast``: each property
+is still checked, on a tenth of the examples, so a quick run is quick; the full
+run (``scripts/test``, CI) keeps every example. A test that sets its own count
+writes it as ``@settings(max_examples=examples(200))`` so the profile scales it.
+"""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import settings
+
+FULL_EXAMPLES = 100  # Hypothesis's default profile
+FAST_EXAMPLES = 10
+
+settings.register_profile("fast", max_examples=FAST_EXAMPLES)
+
+
+def examples(n: int) -> int:
+    """``n`` examples under the default profile, the same share of them under the active one."""
+    return max(1, math.ceil(n * settings.default.max_examples / FULL_EXAMPLES))
+
+
+def fast() -> bool:
+    """Whether this run loaded the profile ``fast``."""
+    return settings.get_current_profile_name() == "fast"
