@@ -23,7 +23,7 @@ sys.dont_write_bytecode = False
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 import samtycke.contrib.inprocess  # noqa: E402 (after the bytecode setting)
-import tests.profiles  # noqa: E402, F401 (registers the Hypothesis profile "fast")
+import tests.profiles  # noqa: E402, F401 (registers and loads the Hypothesis profiles)
 
 # Framework apps built in tests without a ledger URL get the integrations'
 # default, a file in the working directory: point it into a temporary folder

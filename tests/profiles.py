@@ -1,4 +1,7 @@
-"""The Hypothesis profile ``fast``, and example counts that follow the active profile.
+"""The suite's Hypothesis profiles, and example counts that follow the active one.
+
+Every run loads ``suite``: no per-example deadline, because the properties
+assert behaviour, never time, and a deadline fails them on a loaded machine.
 
 ``scripts/test --fast`` runs with ``--hypothesis-profile=fast``: each property
 is still checked, on a tenth of the examples, so a quick run is quick; the full
@@ -15,7 +18,9 @@ from hypothesis import settings
 FULL_EXAMPLES = 100  # Hypothesis's default profile
 FAST_EXAMPLES = 10
 
-settings.register_profile("fast", max_examples=FAST_EXAMPLES)
+settings.register_profile("suite", deadline=None)
+settings.register_profile("fast", parent=settings.get_profile("suite"), max_examples=FAST_EXAMPLES)
+settings.load_profile("suite")
 
 
 def examples(n: int) -> int:
