@@ -106,9 +106,25 @@ def _missing_extra(name: str, exc: ImportError) -> click.Command:
     return missing
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    # The metadata is read (samtycke.version) only when --version asks for it.
+    if value and not ctx.resilient_parsing:
+        from samtycke.version import package_version
+
+        click.echo(f"samtycke, version {package_version()}")
+        ctx.exit()
+
+
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-# The version comes from the package metadata only when --version asks for it.
-@click.version_option(None, "--version", "-V", package_name="samtycke", prog_name="samtycke")
+@click.option(
+    "--version",
+    "-V",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
 def main() -> None:
     """samtycke — self-hosted cookie consent from one declaration file.
 
