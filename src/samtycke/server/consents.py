@@ -166,7 +166,9 @@ async def _store(st: ServerState, post: ConsentPost, caller: Caller) -> bytes:
         source=post.source,
     )
     done = await ledger_bound(
-        _submit(st, decision), "the decision may not be stored: send it again", timed=True
+        _submit(st, decision),
+        "the decision may not be stored: send it again",
+        timed=st.writer.wait is not None,
     )
     return receipt_body(st, done.record, done.signature)
 

@@ -55,7 +55,7 @@ class GroupWriter:
         self.ledger = ledger
         self.batch = batch
         self._sign = sign
-        self._wait = wait
+        self.wait = wait  # seconds a decision may wait for its commit (None: no bound)
         self._deadlines: dict[asyncio.AbstractEventLoop, _Deadlines] = {}
         self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="samtycke-writer", daemon=True)
@@ -81,10 +81,10 @@ class GroupWriter:
         """
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Committed] = loop.create_future()
-        if self._wait is not None:
+        if self.wait is not None:
             deadlines = self._deadlines.get(loop)
             if deadlines is None:
-                deadlines = self._deadlines[loop] = _Deadlines(loop, self._wait)
+                deadlines = self._deadlines[loop] = _Deadlines(loop, self.wait)
             deadlines.add(future)
         self._queue.put((decision, loop, future))
         return await future
