@@ -202,7 +202,7 @@ class GuardedProtocol(HttpToolsProtocol):
         if self.BODY_SECONDS < self.HEAD_SECONDS:  # the head's timer would come too late
             self._stop_head_timer()
             self._head_timer = self.loop.call_later(self.BODY_SECONDS, self._too_slow)
-        self.scope["extensions"] = {BODY_BOUND: {}}
+        self.scope.setdefault("extensions", {})[BODY_BOUND] = {}
         self._idle_table.pop(self, None)
         super().on_headers_complete()
         cycle = self.cycle
