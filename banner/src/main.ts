@@ -26,6 +26,8 @@ const hex32 = () =>
   [...crypto.getRandomValues(new Uint8Array(16))]
     .map((b) => (b + 256).toString(16).slice(1))
     .join("");
+// A new visitor's consent id, drawn at load: the first call into crypto costs more than the click.
+const spareId = hex32();
 
 function pickLanguage(): string {
   for (const want of [document.documentElement.lang, ...navigator.languages]) {
@@ -120,7 +122,7 @@ function decide(
   // The decision holds at once (accepted(), consent); what it sets off waits, after a click in
   // samtycke's layers, until the layer is gone from the screen: the click paints first (INP).
   state = known = {
-    id: known?.id || core.id || hex32(),
+    id: known?.id || core.id || spareId,
     revision: cfg.revision,
     fingerprint: cfg.fingerprint.slice(0, C.FP_DIGITS),
     timestamp: now(),
@@ -137,21 +139,32 @@ function decide(
       Promise.race([sent, new Promise((r) => setTimeout(r, 2000))]).then(() => location.reload());
   };
   // Before the page can go (a reload or link right after the click), the decision is kept.
+  // A layer that asks already listens (render): adding a beforeunload listener costs the click.
   addEventListener("beforeunload", flush);
   // The API and the signals act at once, for the code that calls or follows them.
   if (via == "api" || document.hidden) flush();
-  else requestAnimationFrame(() => setTimeout(flush));
+  else afterPaint(flush);
 }
 
 /** What the latest decision still has to do, once: after the next paint, or before leaving. */
 let later: (() => void) | null = null;
 
 function flush(): void {
-  removeEventListener("beforeunload", flush); // only while needed: it keeps Firefox's bfcache off
+  // Only while needed (a layer asks, or a decision waits): it keeps Firefox's bfcache off.
+  if (!modal(view)) removeEventListener("beforeunload", flush);
   const f = later;
   later = null;
+  if (f) calm(); // a click's decision shows the settings control first, then takes effect
   f?.();
 }
+
+/** Runs `f` once the frame after the next one has begun: after a click, its paint comes first. */
+function afterPaint(f: () => void): void {
+  requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(f)));
+}
+
+/** The layers that ask for a decision and hold focus. */
+const modal = (v: View) => v == "banner" || v == "settings";
 
 /** `s` holds from now on: kept in the cookie, told to add-ons, applied to the page. */
 function settle(s: SamtyckeConsent): void {
@@ -178,8 +191,10 @@ function adopt(s: SamtyckeConsent | null): void {
 }
 
 function render(v: View): void {
-  const modal = (x: View) => x == "banner" || x == "settings";
-  if (modal(v) && !modal(view)) back = document.activeElement;
+  if (modal(v) && !modal(view)) {
+    back = document.activeElement;
+    addEventListener("beforeunload", flush);
+  }
   if (v == "settings" && view != "settings")
     draft = { cats: new Set(state?.categories), refused: new Set(state?.refusedServices) };
   const layer =
@@ -194,10 +209,14 @@ function render(v: View): void {
   const wasModal = modal(view);
   view = v;
   root.lang = ui.lang;
+  // Focus leaves the layer before it goes: removing the focused element recalculates style at once.
+  if (box.contains(document.activeElement)) (document.activeElement as HTMLElement).blur();
   box.replaceChildren(...(layer ? [layer] : []));
   reopen.textContent = ui.t.reopen;
-  reopen.hidden = !cfg.settings_button || !!v;
-  keepClear(v == "settings" ? null : layer || reopen);
+  // With every layer gone, the settings control and the room kept for it come after the paint
+  // (the click shows the layer going, nothing else), unless focus goes back to the control.
+  if (v || back == reopen) calm();
+  else afterPaint(calm);
   // Inserted text is not reliably read out; a change in a live region that exists is.
   if (v == "notice") setTimeout(() => (live.textContent = ui.t[noticeKey()]), 300);
   if (modal(v)) root.querySelector("h2")!.focus();
@@ -206,6 +225,12 @@ function render(v: View): void {
     if (back != document.body) (back as HTMLElement | null)?.focus?.();
     back = null;
   }
+}
+
+/** The settings control shows when no layer does; the page keeps clear of what is on top. */
+function calm(): void {
+  reopen.hidden = !cfg.settings_button || !!view;
+  keepClear(view == "settings" ? null : (box.firstElementChild as HTMLElement | null) || reopen);
 }
 
 /** The notice names what the signal left: its text for the declared mode. */

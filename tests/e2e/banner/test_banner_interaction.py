@@ -1,6 +1,6 @@
 """A click on a decision paints first: the layer goes and focus moves within the click;
-the cookie, Consent Mode, the gated content, the event and the consent API follow after
-the next frame, in that order, and before the page can be left."""
+the reopen control, the cookie, Consent Mode, the gated content, the event and the consent
+API follow once that frame is drawn, in that order, and before the page can be left."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ window.log = [];
 window.seen = (at) => log.push({
   at,
   banner: !!document.querySelector("#samtycke .stk-b"),
+  control: !!document.querySelector("#samtycke .stk-r:not([hidden])"),
   focus: document.activeElement && document.activeElement.className,
   consent: window.samtycke && samtycke.consent && samtycke.consent.method,
   cookie: document.cookie.includes("samtycke="),
@@ -45,11 +46,11 @@ def test_the_click_only_hides_the_layer_and_the_rest_follows_in_order(
     click, frame, tag, change = log
     # Within the click: the layer is gone and the decision answers, nothing else yet.
     assert (click["banner"], click["consent"]) == (False, "accept-all")
-    assert (click["cookie"], click["updates"]) == (False, 0)
-    assert (frame["cookie"], frame["updates"]) == (False, 0)
-    # After the frame: stored, Consent Mode updated before the tag runs, then the event.
-    assert (tag["cookie"], tag["updates"]) == (True, 1)
-    assert (change["cookie"], change["updates"]) == (True, 1)
+    assert (click["control"], click["cookie"], click["updates"]) == (False, False, 0)
+    assert (frame["control"], frame["cookie"], frame["updates"]) == (False, False, 0)
+    # After the frame: the control, stored, Consent Mode updated before the tag runs, the event.
+    assert (tag["control"], tag["cookie"], tag["updates"]) == (True, True, 1)
+    assert (change["control"], change["cookie"], change["updates"]) == (True, True, 1)
     page.wait_for_function("localStorage.getItem('samtycke.pending') === null")
     assert [p["method"] for p in site.posts()] == ["accept-all"]
 

@@ -106,6 +106,7 @@ def test_focus_returns_to_the_floating_control(site: Any, page: Any) -> None:
     page.goto(site.origin)
     page.click("[data-samtycke-action=reject-all]")
     control = page.locator("#samtycke .stk-r")
+    control.wait_for()  # it shows once the click has painted, as a person sees it
     control.focus()
     page.keyboard.press("Enter")
     assert visible(page, ".stk-m")
