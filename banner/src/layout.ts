@@ -23,3 +23,8 @@ export function keepClear(e: HTMLElement | null): void {
   if (e) room.observe(e);
   else room.observe(spacer); // one callback that resets the padding
 }
+
+/** Stop following what is going away; the room stays as it is until keepClear is called. */
+export function hold(): void {
+  room.disconnect();
+}

@@ -6,7 +6,7 @@ import { type Core, plug } from "./addon";
 import { placeholder } from "./embed";
 import { frames, ran, runScripts } from "./gate";
 import type { Source } from "./contract";
-import { keepClear } from "./layout";
+import { hold, keepClear } from "./layout";
 import { receipt } from "./receipt";
 import type { Config } from "./types";
 import { theme } from "./theme";
@@ -216,7 +216,10 @@ function render(v: View): void {
   // With every layer gone, the settings control and the room kept for it come after the paint
   // (the click shows the layer going, nothing else), unless focus goes back to the control.
   if (v || back == reopen) calm();
-  else afterPaint(calm);
+  else {
+    hold(); // the layer's going would call the observer inside the click's frame
+    afterPaint(calm);
+  }
   // Inserted text is not reliably read out; a change in a live region that exists is.
   if (v == "notice") setTimeout(() => (live.textContent = ui.t[noticeKey()]), 300);
   if (modal(v)) root.querySelector("h2")!.focus();
