@@ -7,7 +7,7 @@ import json
 import re
 
 from samtycke.banner import banner_config, banner_css, build_script, engine_js, type_declarations
-from samtycke.banner.script import addon_js
+from samtycke.banner.script import COMPILE_HINT, addon_js
 from samtycke.declaration import parse_declaration
 
 TOML = """
@@ -41,6 +41,14 @@ def test_config_comes_first_then_the_engine() -> None:
         decl, endpoint="/v1/consents", policy_url="/p/{lang}", purposes=False
     )
     assert script.endswith(engine_js())
+
+
+def test_the_engine_is_compiled_while_it_loads() -> None:
+    # V8 reads the hint before the code it covers: the add-ons and the engine, whose click
+    # handlers would otherwise be compiled inside the first interaction.
+    lines = build_script(parse_declaration(TOML), endpoint="/v1/consents").split("\n")
+    assert lines[0].startswith("window.samtyckeConfig=") and lines[1] == COMPILE_HINT
+    assert "\n".join(lines[2:]).endswith(engine_js())
 
 
 def test_purposes_only_when_asked() -> None:

@@ -13,6 +13,10 @@ from samtycke.declaration import Declaration
 from samtycke.errors import BannerBuildError
 
 ASSETS = "assets"
+# V8's explicit compile hint: Chromium compiles every function of the file while it loads,
+# so the first click runs compiled code instead of compiling the handlers inside the
+# interaction; to other engines it is a comment.
+COMPILE_HINT = "//# allFunctionsCalledOnLoad"
 
 # Add-ons to the engine, each only in the samtycke.js of a site whose config uses it
 # (banner/build.mjs builds them; they register with the engine before it runs).
@@ -85,7 +89,7 @@ def build_script(
         config.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     )
     addons = "".join(addon_js(name) for name in addons_for(data))
-    return f"window.samtyckeConfig={config};\n{addons}{engine_js()}"
+    return f"window.samtyckeConfig={config};\n{COMPILE_HINT}\n{addons}{engine_js()}"
 
 
 def _asset(name: str) -> str:
