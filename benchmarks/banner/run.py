@@ -27,7 +27,9 @@ benchmarks/banner/node_modules (npm ci), and prints a Markdown table of:
   the wait for the next 60 Hz tick;
 - on a 390x844 mobile viewport with a normal hero (heading, paragraph, a
   600x400 photo-like image), which element is the largest contentful paint, and
-  how often it is the banner.
+  how often it is the banner;
+- the same click on a page without a banner, whose button removes a plain
+  fixed bar: what the browser itself takes, the least any banner can.
 
 Not a test: numbers depend on the machine. Paste them into benchmarks/README.md.
 """
@@ -96,7 +98,16 @@ requestAnimationFrame(poll);
 ACCEPT = {
     "samtycke.html": (".stk-b [data-samtycke-action=accept-all]", "window.samtycke.consent"),
     "vanilla.html": ("#cc-main .cm [data-role=all]", "document.cookie.includes('cc_cookie')"),
+    "floor.html": ("#floor button", "window.gone"),
 }
+# No banner: a plain fixed bar whose one button removes it. What the browser itself takes
+# for such a click is the least any banner's click can take on this machine.
+FLOOR = (
+    '<div id="floor" style="position:fixed;left:0;right:0;bottom:0;height:12rem;'
+    'background:#fff;border-top:1px solid #555"><button type="button">Accept all</button></div>'
+    '<script>document.querySelector("#floor button").onclick = () =>'
+    " { document.querySelector('#floor').remove(); window.gone = true; };</script>"
+)
 EVENTS = """
 window.__events = [];
 new PerformanceObserver((l) => window.__events.push(...l.getEntries()))
@@ -180,6 +191,8 @@ def prepare(www: Path) -> dict[str, tuple[list[Path], str, str]]:
         '<script src="cookieconsent.umd.js" defer></script><script src="cc-config.js" defer></script>'
     )
     (www / "vanilla.html").write_text(PAGE.format(head=vcc_head, text=text), encoding="utf-8")
+    floor = PAGE.format(head="", text=text).replace("</main>", "</main>" + FLOOR)
+    (www / "floor.html").write_text(floor, encoding="utf-8")
     (www / "hero.png").write_bytes(noisy_png(600, 400))
     hero = HERO.format(text="Send invoices, get paid and follow up without lifting a finger.")
     heads = (("samtycke", '<script src="samtycke.js" defer></script>'), ("vanilla", vcc_head))
@@ -432,6 +445,12 @@ def main() -> None:
                         + " | ".join(f"{m[k]:.1f}" for k in cells)
                         + f" | {lcp} | {banner} of {args.runs} |"
                     )
+            m = interaction(browser, f"{origin}/floor.html", "floor.html", args.runs, 1000)
+            print(
+                "| no banner: a button removing a plain fixed bar, clicked 1 s later | "
+                + " | ".join(f"{m[k]:.1f}" for k in cells)
+                + " | | |"
+            )
             browser.close()
         frames = "vsync and frame-rate limit off" if args.no_vsync else "Chromium's default frames"
         print(f"\nInteraction: {frames}.")
