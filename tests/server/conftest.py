@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import socket
 import threading
@@ -83,6 +84,47 @@ def free_port() -> int:
         return port
 
 
+class _PromptServer(uvicorn.Server):
+    """uvicorn's server, ending as soon as it is told to when nothing is connected.
+
+    uvicorn looks for the stop once a tenth of a second, and then waits another
+    tenth for the connections it asked to close; with none left that wait is
+    for nothing, and a suite starting a server per test spent most of a
+    server's life there. With a connection open the stop is uvicorn's own.
+    """
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop = asyncio.Event()
+
+    def stop(self) -> None:
+        """Ask the server to end (from any thread)."""
+        self.should_exit = True
+        if self._loop is not None:
+            with contextlib.suppress(RuntimeError):  # its loop already closed
+                self._loop.call_soon_threadsafe(self._stop.set)
+
+    async def main_loop(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        counter = 0
+        while not await self.on_tick(counter):
+            counter = (counter + 1) % 864000
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), 0.1)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if self.server_state.connections or self.server_state.tasks or sockets:
+            await super().shutdown(sockets)
+            return
+        for server in self.servers:
+            server.close()
+        for server in self.servers:
+            await server.wait_closed()
+        if not self.force_exit:
+            await self.lifespan.shutdown()
+
+
 class LiveServer:
     """The real app on uvicorn in a thread, on 127.0.0.1 and a free port.
 
@@ -97,7 +139,7 @@ class LiveServer:
         settings: dict[str, Any] = {**uvicorn_settings(config), "port": self.port}
         if protocol is not None:
             settings["http"] = protocol
-        self.server = uvicorn.Server(uvicorn.Config(self.app, **settings))
+        self.server = _PromptServer(uvicorn.Config(self.app, **settings))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property
@@ -115,7 +157,7 @@ class LiveServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
+        self.server.stop()
         self.thread.join(timeout=20)
 
 
