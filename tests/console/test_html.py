@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -16,6 +15,7 @@ from samtycke.declaration import Declaration
 from samtycke.ledger.runs import record_run
 from tests.console.conftest import PASSWORDS, log_in
 from tests.e2e.banner.test_banner_access import axe_violations
+from tests.httpd import serving
 from tests.server.conftest import LiveServer
 
 
@@ -111,12 +111,8 @@ def foreign_site(console: LiveServer) -> Iterator[str]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serving(server):
         yield f"http://localhost:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_a_form_another_site_posts_with_the_admins_browser_changes_nothing(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.server
 import json
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from samtycke.ledger.anchors import anchor_message, check_anchors, load_anchors,
 from samtycke.ledger.proofs import build_bundle, check_bundle, check_stored
 from samtycke.ledger.receipts import ProofError, check_receipt, make_receipt
 from samtycke.ledger.signing import SigningKey
+from tests.httpd import serving
 from tests.ledger.conftest import decision
 
 TSA_CONFIG = """
@@ -91,11 +91,8 @@ def tsa(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             pass
 
     server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/", d / "tsa.crt"
-    server.shutdown()
-    server.server_close()
+    with serving(server):
+        yield f"http://127.0.0.1:{server.server_port}/", d / "tsa.crt"
 
 
 def verify_with(led: Ledger, folder: Path) -> None:

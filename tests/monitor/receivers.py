@@ -16,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from tests.httpd import serving
+
 USER, PASSWORD = "alerts", "s3cret-for-tests"
 
 
@@ -156,12 +158,9 @@ def webhook(
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     hook.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/T000"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield hook
-    finally:
-        if hold is not None:
-            hold.set()
-        server.shutdown()
-        server.server_close()
+    with serving(server):
+        try:
+            yield hook
+        finally:
+            if hold is not None:
+                hold.set()

@@ -6,12 +6,12 @@ returns the status, the HTML, the Set-Cookie lines and extra headers.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tests.httpd import serving
 from tests.scanner.fixture_site import PIXEL
 
 Answer = tuple[int, str | bytes, list[str], dict[str, str]]
@@ -52,13 +52,8 @@ def _handler(route: Route) -> type[BaseHTTPRequestHandler]:
 def serve_app(route: Route) -> Iterator[int]:
     """Serve ``route`` on a free loopback port; yields the port."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(route))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield int(server.server_address[1])
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def not_found() -> Answer:

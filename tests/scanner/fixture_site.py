@@ -12,12 +12,13 @@ plain http are accepted there, which lets the third party set
 from __future__ import annotations
 
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.httpd import serving
 
 # A transparent 1×1 GIF, the classic tracking pixel.
 PIXEL = bytes.fromhex(
@@ -190,13 +191,8 @@ class _Server(ThreadingHTTPServer):
 def serve_pages(pages: dict[str, tuple[str, list[str]]], robots: str = "") -> Iterator[str]:
     """Serve ``pages`` (path → HTML and Set-Cookie lines) on a free loopback port."""
     server = _Server(("127.0.0.1", 0), _handler(pages, robots))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(server):
         yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @contextmanager
