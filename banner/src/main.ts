@@ -218,7 +218,7 @@ function render(v: View): void {
   if (v || back == reopen) calm();
   else {
     hold(); // the layer's going would call the observer inside the click's frame
-    afterPaint(calm);
+    if (!later) afterPaint(calm); // a decision still to take effect shows it first (flush)
   }
   // Inserted text is not reliably read out; a change in a live region that exists is.
   if (v == "notice") setTimeout(() => (live.textContent = ui.t[noticeKey()]), 300);
