@@ -115,10 +115,10 @@ new PerformanceObserver((l) => window.__events.push(...l.getEntries()))
 new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__lcp = e; })
   .observe({type: 'largest-contentful-paint', buffered: true});
 """
-# Frames as soon as they are drawn: headless Chromium otherwise waits for a 60 Hz tick.
 # How long a person holds the button down: about a tenth of a second. The press and the
 # release are then separate tasks, each with its own next frame, as in the field.
 HOLD_S = 0.1
+# Frames as soon as they are drawn: headless Chromium otherwise waits for a 60 Hz tick.
 NO_VSYNC = ["--disable-gpu-vsync", "--disable-frame-rate-limit"]
 HERO = (
     "<h1>Invoicing that gets you paid</h1><p>{text}</p>"
@@ -287,11 +287,11 @@ def traced_click(cdp: Any, page: Any, button: str, done: str) -> list[dict[str, 
     """Click ``button`` under a Chromium trace; the trace once the click is on screen.
 
     The pointer is moved onto the button first and then pressed, held for
-    ``HOLD_S`` and released through CDP's input events, as a mouse would:
-    Playwright's ``click`` presses and releases within a millisecond, so the
-    press would share the release's frame, and it runs
-    its actionability checks in the page just before the press, and that work
-    would count as input delay that no person's click has.
+    ``HOLD_S`` and released through CDP's input events, as a mouse would.
+    Playwright's ``click`` would release within a millisecond, so the press
+    would share the release's frame, and its actionability checks run in the
+    page just before the press, work that would count as input delay no
+    person's click has.
     """
     box = page.locator(button).bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
