@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import uvicorn
+from starlette.applications import Starlette
 
 from samtycke.server import ServerConfig, create_app
 from samtycke.server.run import uvicorn_settings
@@ -129,11 +130,14 @@ class LiveServer:
     """The real app on uvicorn in a thread, on 127.0.0.1 and a free port.
 
     It runs with the uvicorn settings of ``samtycke serve``; ``protocol`` replaces
-    the HTTP protocol class (the security tests use one with smaller limits).
+    the HTTP protocol class (the security tests use one with smaller limits), and
+    ``app`` the app ``create_app(config)`` would build.
     """
 
-    def __init__(self, config: ServerConfig, protocol: type | None = None) -> None:
-        self.app = create_app(config)
+    def __init__(
+        self, config: ServerConfig, protocol: type | None = None, app: Starlette | None = None
+    ) -> None:
+        self.app = create_app(config) if app is None else app
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         settings: dict[str, Any] = {**uvicorn_settings(config), "port": self.port}

@@ -58,8 +58,13 @@ def api_routes() -> list[BaseRoute]:
     ]
 
 
-def create_app(config: ServerConfig) -> Starlette:
-    """The consent server for ``config``; the ledger opens when the app starts."""
+def create_app(config: ServerConfig, *, own_process: bool = False) -> Starlette:
+    """The consent server for ``config``; the ledger opens when the app starts.
+
+    ``own_process``: the app is all its process serves (``samtycke serve`` and its
+    workers), so start-up may settle the whole heap (:func:`settle_heap`); an app
+    mounted beside others leaves its host's heap alone.
+    """
     sites = load_sites(config.declaration)  # fail before listening on a bad declaration
     state = ServerState(config, sites, RateLimiter(config.rate, config.burst))
     mail = mail_service(config, sites)  # None unless a mail key is configured
@@ -86,7 +91,8 @@ def create_app(config: ServerConfig) -> Starlette:
             monitor = embedded(state.ledger.engine, decls, os.environ)
         if monitor is not None:
             monitor.start()
-        settle_heap()
+        if own_process:
+            settle_heap()
         try:
             yield
         finally:
@@ -145,4 +151,4 @@ def settle_heap() -> None:
 
 def create_app_from_env() -> Starlette:
     """Factory for ``uvicorn --factory`` and worker processes: settings from SAMTYCKE_*."""
-    return create_app(config_from_env(os.environ))
+    return create_app(config_from_env(os.environ), own_process=True)

@@ -123,7 +123,8 @@ def run_server(config: ServerConfig, announce: Callable[[str], None] | None = No
                 Multiprocess(uv, sockets=[sock]).run()
         else:
             server = _AnnouncingServer(
-                uvicorn.Config(create_app(config), **settings), announce and (lambda: announce(url))
+                uvicorn.Config(create_app(config, own_process=True), **settings),
+                announce and (lambda: announce(url)),
             )
             with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl-C after stopping
                 server.run(sockets=[sock])
