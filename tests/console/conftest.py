@@ -115,13 +115,13 @@ def fill(
     """
     rng = random.Random(seed)
     switch = days // len(decls)
+    prints = {id(decl): fingerprint(decl) for decl in decls}
     for k, decl in enumerate(decls):
         register_snapshot(ledger, decl)
-        fp = fingerprint(decl)
         with ledger.engine.begin() as conn:
             conn.execute(
                 update(schema.snapshots)
-                .where(schema.snapshots.c.fingerprint == fp)
+                .where(schema.snapshots.c.fingerprint == prints[id(decl)])
                 .values(created_us=START_US + (first_day + k * switch) * DAY_US)
             )
     for day in range(days):
@@ -153,7 +153,7 @@ def fill(
                     consent_id=secrets.token_hex(16),
                     site=decl.site.id,
                     revision=decl.site.revision,
-                    fingerprint=fingerprint(decl),
+                    fingerprint=prints[id(decl)],
                     language=rng.choice(decl.site.languages),
                     method=method,
                     choices=choices,
