@@ -17,6 +17,11 @@ from hypothesis import settings
 
 FULL_EXAMPLES = 100  # Hypothesis's default profile
 FAST_EXAMPLES = 10
+# schemathesis's phases in the quick run. Its coverage phase builds a fixed set
+# of cases from the API document (no example count scales it) while a module is
+# collected, in every xdist worker alike, before the first test can start; the
+# full run has it, the quick run fuzzes the same operations on its share of examples.
+QUICK_PHASES = ["examples", "fuzzing", "stateful"]
 
 settings.register_profile("suite", deadline=None)
 settings.register_profile("fast", parent=settings.get_profile("suite"), max_examples=FAST_EXAMPLES)

@@ -16,15 +16,12 @@ from samtycke.contract_rules import object_schema
 from samtycke.server import ServerConfig, create_app
 from samtycke.server.openapi import SCHEMAS, openapi_document
 from samtycke.server.validation import FIELDS
-from tests.profiles import examples, fast
+from tests.profiles import QUICK_PHASES, examples, fast
 from tests.server.conftest import LiveServer, write_site
 
 config = SchemathesisConfig()
 if fast():
-    # The coverage phase's cases are fixed by the document (no example count
-    # scales them); in the quick run they go through the same API once, in
-    # tests/security/test_schemathesis.py with every check. The full run has both.
-    config.projects.default.phases.update(phases=["examples", "fuzzing", "stateful"])
+    config.projects.default.phases.update(phases=QUICK_PHASES)
 schema = schemathesis.openapi.from_dict(openapi_document(), config=config)
 
 
