@@ -22,17 +22,28 @@ import pytest
 sys.dont_write_bytecode = False
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
-import samtycke.contrib.inprocess  # noqa: E402 (after the bytecode setting)
 import tests.profiles  # noqa: E402, F401 (registers and loads the Hypothesis profiles)
 
-# Framework apps built in tests without a ledger URL get the integrations'
-# default, a file in the working directory: point it into a temporary folder
-# before any test module imports the integrations, so a test run never writes
-# a ledger or a signing key into the checkout.
-_DEFAULT_LEDGER_DIR = tempfile.TemporaryDirectory(prefix="samtycke-tests-")
-samtycke.contrib.inprocess.DEFAULT_DB = (
-    f"sqlite:///{Path(_DEFAULT_LEDGER_DIR.name) / 'samtycke-ledger.db'}"
-)
+_DEFAULT_LEDGER_DIR: list[tempfile.TemporaryDirectory[str]] = []
+
+
+def pytest_collectstart(collector: pytest.Collector) -> None:
+    """Point the framework integrations' default ledger into a temporary folder.
+
+    Framework apps built in tests without a ledger URL get the integrations'
+    default, a file in the working directory. Set when the first collector
+    under tests/ starts, before any test module imports the integrations, a
+    test run never writes a ledger or a signing key into the checkout; and
+    xdist's controlling process, which collects nothing, never loads them.
+    """
+    if _DEFAULT_LEDGER_DIR:
+        return
+    import samtycke.contrib.inprocess
+
+    folder = tempfile.TemporaryDirectory(prefix="samtycke-tests-")
+    _DEFAULT_LEDGER_DIR.append(folder)
+    samtycke.contrib.inprocess.DEFAULT_DB = f"sqlite:///{Path(folder.name) / 'samtycke-ledger.db'}"
+
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
