@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import psycopg
 import pytest
 
 from samtycke.ledger.receipts import check_receipt
@@ -52,6 +51,8 @@ def test_healthz_is_503_while_the_ledger_cannot_write(pg_server: tuple[LiveServe
     name = url.rsplit("/", 1)[1]
     admin = url.rsplit("/", 1)[0] + "/postgres"
     assert httpx.get(live.url + "/healthz").status_code == 200
+
+    import psycopg  # here: the quick run, without PostgreSQL, never loads it
 
     def read_only(on: bool) -> None:
         with psycopg.connect(admin, autocommit=True) as conn:
