@@ -24,7 +24,7 @@ BOUND = 20.0
 
 
 class QuickHead(GuardedProtocol):
-    HEAD_SECONDS = 0.3
+    HEAD_SECONDS = 0.15
 
 
 class SmallServer(GuardedProtocol):

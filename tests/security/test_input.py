@@ -71,7 +71,7 @@ def _send_and_read(port: int, request: bytes, linger: float = 0.0) -> bytes:
 def test_a_body_that_never_finishes_is_408(
     guarded: GuardedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("samtycke.server.guard.GuardedProtocol.BODY_SECONDS", 0.3)
+    monkeypatch.setattr("samtycke.server.guard.GuardedProtocol.BODY_SECONDS", 0.15)
     assert _send_and_read(guarded.port, _SLOW_BODY).startswith(b"HTTP/1.1 408 ")
 
 
@@ -79,17 +79,17 @@ def test_a_body_that_never_finishes_is_408_on_another_server_too(
     shop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Plain uvicorn has no body deadline: the consent fast path keeps its own.
-    monkeypatch.setattr("samtycke.server.consents.BODY_SECONDS", 0.3)
+    monkeypatch.setattr("samtycke.server.consents.BODY_SECONDS", 0.15)
     cfg = ServerConfig(declaration=shop, db=f"sqlite:///{tmp_path / 'l.db'}", rate=0, burst=0)
     with GuardedServer(cfg, HttpToolsProtocol) as live:
         got = _send_and_read(live.port, _SLOW_BODY)
-    assert got.startswith(b"HTTP/1.1 408 ") and b"the body did not arrive within 0.3 s" in got
+    assert got.startswith(b"HTTP/1.1 408 ") and b"the body did not arrive within 0.15 s" in got
 
 
 def test_an_answer_before_the_body_is_not_followed_by_a_408(
     guarded: GuardedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("samtycke.server.guard.GuardedProtocol.BODY_SECONDS", 0.2)
+    monkeypatch.setattr("samtycke.server.guard.GuardedProtocol.BODY_SECONDS", 0.1)
     too_big = _SLOW_BODY.replace(b"Content-Length: 500", b"Content-Length: 99999")
-    got = _send_and_read(guarded.port, too_big, linger=0.6)
+    got = _send_and_read(guarded.port, too_big, linger=0.4)  # four times the deadline
     assert got.startswith(b"HTTP/1.1 413 ") and b" 408 " not in got
