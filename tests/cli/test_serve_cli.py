@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -14,20 +14,15 @@ from click.testing import CliRunner
 
 from samtycke.cli import main
 from tests.server.conftest import free_port, write_site
-from tests.server.process import ServeProcess
+
+BOUND = 20.0  # an upper bound on a loopback answer, never a measured time
 
 
-def test_serve_answers_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    decl = write_site(tmp_path, "shop", "shop.example")
-    server = ServeProcess(decl, f"sqlite:///{tmp_path / 'l.db'}").start()
-    try:
-        assert httpx.get(server.url + "/healthz").json()["sites"] == ["shop"]
-    finally:
-        server.stop()
-    assert server.proc is not None and server.proc.returncode == 0
-
-
-def test_serve_reads_the_environment(tmp_path: Path) -> None:
+def test_serve_from_its_environment_announces_once_it_answers_and_stops_on_ctrl_c(
+    tmp_path: Path,
+) -> None:
+    # One real process for its whole life, as an operator meets it: every setting
+    # from SAMTYCKE_*, "serving on" only once it answers, Ctrl-C a clean exit 0.
     decl = write_site(tmp_path, "shop", "shop.example")
     port = free_port()
     env = {
@@ -36,31 +31,31 @@ def test_serve_reads_the_environment(tmp_path: Path) -> None:
         "SAMTYCKE_DB": f"sqlite:///{tmp_path / 'env.db'}",
         "SAMTYCKE_PORT": str(port),
         "SAMTYCKE_PUBLIC_URL": "https://consent.shop.example",
+        "PYTHONUNBUFFERED": "1",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "samtycke", "serve"], env=env, stderr=subprocess.PIPE
+        [sys.executable, "-m", "samtycke", "serve"],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
     try:
-        cfg = wait_for_json(f"http://127.0.0.1:{port}/v1/sites/shop", proc)
+        assert proc.stderr is not None
+        announced = proc.stderr.readline()
+        assert announced == f"samtycke: serving on http://127.0.0.1:{port}/\n"
+        # Asked at once, without a retry: the announcement came after the listener answered.
+        base = f"http://127.0.0.1:{port}"
+        assert httpx.get(base + "/healthz", timeout=BOUND).json()["sites"] == ["shop"]
+        cfg = httpx.get(base + "/v1/sites/shop", timeout=BOUND).json()
         assert cfg["endpoint"] == "https://consent.shop.example/v1/consents"
         assert (tmp_path / "env.db").exists()
+        os.killpg(proc.pid, signal.SIGINT)
+        assert proc.wait(timeout=BOUND) == 0
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        assert proc.stderr is not None
-        assert "serving on http://127.0.0.1:" in proc.stderr.read().decode()
-
-
-def wait_for_json(url: str, proc: subprocess.Popen[bytes]) -> dict[str, object]:
-    """GET ``url`` once the server listens (fail if it exits first)."""
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            data: dict[str, object] = httpx.get(url).json()
-            return data
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    pytest.fail(f"the server did not answer {url}")
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=BOUND)
 
 
 @pytest.mark.parametrize(

@@ -160,22 +160,6 @@ def test_2000_idle_and_slow_connections_leave_health_and_consents_working(tmp_pa
         assert ledger.count() == 20
 
 
-def test_serve_announces_only_once_it_answers(tmp_path: Path) -> None:
-    decl = write_site(tmp_path, "shop", "shop.example")
-    port = free_port()
-    cmd = [sys.executable, "-m", "samtycke", "serve", "-d", str(decl), "--port", str(port)]
-    cmd += ["--db", f"sqlite:///{tmp_path / 'l.db'}"]
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
-    try:
-        assert proc.stderr is not None
-        line = proc.stderr.readline()
-        assert "serving on" in line
-        assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=BOUND).status_code == 200
-    finally:
-        proc.terminate()
-        proc.wait(timeout=BOUND)
-
-
 def test_a_busy_port_is_one_line_and_exit_3(tmp_path: Path) -> None:
     decl = write_site(tmp_path, "shop", "shop.example")
     # Whoever holds the port, the kernel refuses the bind the same way: a
