@@ -88,3 +88,26 @@ def test_a_context_brings_no_hidden_browser_page(browser: Any) -> None:
     finally:
         context.close()
     assert [t["url"] for t in targets if t["type"] not in ("page", "tab")] == []
+
+
+def _renderers(cdp: Any) -> int:
+    info = cdp.send("SystemInfo.getProcessInfo")["processInfo"]
+    return [p["type"] for p in info].count("renderer")
+
+
+def test_a_page_in_a_new_context_starts_one_renderer_and_no_spare(browser: Any, site: Site) -> None:
+    cdp = browser.new_browser_cdp_session()
+    contexts = []
+    try:
+        before = _renderers(cdp)
+        for _ in range(3):
+            contexts.append(browser.new_context())
+            contexts[-1].new_page().goto(site.first + "/clean")
+        after = _renderers(cdp)
+    finally:
+        for context in contexts:
+            context.close()
+        cdp.detach()
+    # A renderer for each page; none kept spare for a context to come, since
+    # every page of a scan has a context of its own that no spare was made for.
+    assert after - before == 3

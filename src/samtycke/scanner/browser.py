@@ -34,7 +34,17 @@ PLAYWRIGHT_DISABLED_FEATURES = (
 # new context preloads the omnibox's suggestion popup, a WebUI page in a
 # renderer process of its own: a second renderer per context that nobody
 # sees, about half of what a context and its page cost the machine.
-DISABLED_FEATURES = (*PLAYWRIGHT_DISABLED_FEATURES, "WebUIOmniboxPopup", "WebUIOmniboxAimPopup")
+#
+# Chromium also keeps a spare renderer started ahead for the next page. It
+# belongs to one context, and every page of a scan opens in a new context, so
+# the spare is never taken: it is started and killed again for each one, a
+# second renderer start per context that buys nothing.
+DISABLED_FEATURES = (
+    *PLAYWRIGHT_DISABLED_FEATURES,
+    "WebUIOmniboxPopup",
+    "WebUIOmniboxAimPopup",
+    "SpareRendererForSitePerProcess",
+)
 
 # Flags for an unattended, quiet browser that makes no traffic of its own.
 CHROMIUM_ARGS = [
