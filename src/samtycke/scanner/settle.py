@@ -8,17 +8,26 @@ deep, so a polling loop cannot hold the page open) and the cookies scripts
 write. The scanner waits while a request is in flight or a timer is due, then
 for the jar to stay unchanged: a quarter of ``settle`` when the page reports
 nothing pending, else ``settle`` seconds and until no timer is due within
-``settle`` more — always within ``settle_cap``.
+``settle`` more — always within ``settle_cap``. The jar is looked at every
+poll, and sooner where something is known to be due sooner: just after the
+soonest timer, so what it sets is seen when it is set, and when the quiet
+stretch ends, so the page is done then and not at the next whole poll.
 """
 
 from __future__ import annotations
 
 import asyncio
+from asyncio import sleep
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 TIMER_HORIZON_MS = 10_000
 POLL_SECONDS = 0.2
+# The next look comes sooner than a poll when something is known to be due
+# sooner: a timer (looked at this long after it is due, so it has run) or the
+# end of the quiet stretch. Never sooner than this, so a page is not spun on.
+_AFTER_TIMER = 0.02
+_MIN_WAIT = 0.02
 
 INIT_SCRIPT = """
 (() => {
@@ -154,8 +163,10 @@ async def wait_settled(
     loop = asyncio.get_running_loop()
     start = loop.time()
     changed_at = start
+    wait = POLL_SECONDS
     while True:
-        await asyncio.sleep(POLL_SECONDS)
+        await sleep(wait)
+        wait = POLL_SECONDS
         now = loop.time()
         if await poll_jar():
             changed_at = now
@@ -168,9 +179,19 @@ async def wait_settled(
             continue
         quiet = now - max(changed_at, last_activity())
         if quiet < settle / 4:
+            # The next look when the quiet stretch would be long enough.
+            wait = _sooner(settle / 4 - quiet)
             continue
         due = await next_timer(page)
         if due is None:
             return "quiet"
         if (quiet >= settle and due > settle) or quiet >= 2 * settle:
             return "idle"
+        # A timer about to fire: look just after it has, so what it sets is
+        # seen then and the quiet stretch counted from there.
+        wait = _sooner(due + _AFTER_TIMER)
+
+
+def _sooner(seconds: float) -> float:
+    """A wait of ``seconds`` where that is shorter than a poll, never less than a few ms."""
+    return min(POLL_SECONDS, max(_MIN_WAIT, seconds))
