@@ -36,11 +36,14 @@ class PhaseOutcome:
 def phase_pool(visitor: Visitor, phases: int) -> ContextPool:
     """The contexts of one of ``phases`` phases: its share of the open pages.
 
-    The decision page comes on top of the share. A phase that answers the
-    banner opens no context before the click; the others open their first at once.
+    The decision page comes on top of the share. Every phase opens its first
+    context at once: each phase loads the start page, so it is never built in
+    vain, and a phase that answers the banner builds it beside its decision
+    page instead of after the click, when the other phases' contexts are
+    being built too; it is given the answer's state once that is stored.
     """
     share = max(2, visitor.options.concurrency // phases)
-    return ContextPool(visitor, share, eager=0 if visitor.phase in ANSWERS else 1)
+    return ContextPool(visitor, share, eager=1)
 
 
 async def run_phase(

@@ -6,8 +6,9 @@ state's cookies before it loads, so what one page sets is never mistaken for
 another's, and the pages of a phase load side by side. A phase keeps a small
 pool of contexts and reuses them, since a new context costs a new renderer
 process; local storage carries over within a context, as in one visit. A
-phase that answers the banner first opens its contexts once the click has
-landed and gives them the answer's storage state once it is known.
+phase that answers the banner opens its first context beside the decision
+page and the others once the click has landed, and gives them the answer's
+storage state once it is known.
 """
 
 from __future__ import annotations
