@@ -1,19 +1,13 @@
 """The shared crawl frontier: same site, depth, page limit, robots.txt, no downloads;
-several phases walking it at once; the load limits; when the phases' contexts open."""
+several phases walking it at once; the load limits."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 from urllib.robotparser import RobotFileParser
 
-import pytest
-
-from samtycke.scanner import ScanOptions, driver, scan, visit
 from samtycke.scanner.crawler import parse_robots
 from samtycke.scanner.schedule import Limiter, SharedFrontier
-from tests.scanner.fixture_apps import html
-from tests.scanner.fixture_site import BANNER, serve_pages
 
 
 async def _walk(
@@ -193,36 +187,3 @@ def test_work_ahead_of_need_goes_after_work_a_page_waits_for() -> None:
         "ahead 1",
         "ahead 2",
     ]
-
-
-def test_every_phase_opens_its_first_context_before_the_banner_is_clicked(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # The pools' contexts (the decision pages open theirs apart) and the clicks, in order.
-    events: list[tuple[str, str]] = []
-    real_open, real_click = visit.open_context, driver._click_target
-
-    async def opening(visitor: visit.Visitor) -> visit.Worker:
-        events.append(("open", visitor.phase))
-        return await real_open(visitor)
-
-    async def clicking(frame: Any) -> bool:
-        events.append(("click", ""))
-        return await real_click(frame)
-
-    monkeypatch.setattr(visit, "open_context", opening)
-    monkeypatch.setattr(driver, "_click_target", clicking)
-    home = html("Home", '<a href="/a">A</a>' + BANNER)
-    with serve_pages({"/": (home, []), "/a": (html("A", BANNER), [])}) as origin:
-        result = scan(origin + "/", options=ScanOptions(settle=1, screenshot=False))
-    first_click = events.index(("click", ""))
-    opened = {phase for what, phase in events[:first_click] if what == "open"}
-    assert opened == {"before-consent", "after-reject", "after-accept"}
-    # Opened before the answer existed, the start page's context still loads with it.
-    seen = {
-        (v.phase, v.url.removeprefix(origin), v.decision): {c.name for c in v.cookies}
-        for v in result.visits
-    }
-    assert "_ga" in seen[("after-accept", "/", False)]
-    assert "_ga" not in seen[("after-reject", "/", False)]
-    assert "OptanonConsent" not in seen[("before-consent", "/", False)]
