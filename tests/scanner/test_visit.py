@@ -73,4 +73,15 @@ def test_every_phase_opens_its_first_context_before_the_banner_is_clicked(
     }
     assert "_ga" in seen[("after-accept", "/", False)]
     assert "_ga" not in seen[("after-reject", "/", False)]
+    # What a page writes again over the answer's state is that page's too, even
+    # where the jar looks unchanged: a session cookie of the same value, or one
+    # whose expiry falls in the same second as the state's.
+    for page in ("/", "/a"):
+        assert seen[("after-accept", page, False)] == {
+            "_ga",
+            "_hjSessionUser_1234",
+            "mystery",
+            "trk_early",
+        }
+        assert seen[("after-reject", page, False)] == {"trk_early"}
     assert "OptanonConsent" not in seen[("before-consent", "/", False)]

@@ -212,8 +212,9 @@ class ContextCollector:
         if self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
         log = self._log
-        cookies = [_from_jar(c) for c in log.jar_seen.values()]
-        in_jar = {_jar_key(c) for c in await self.context.cookies()} | set(log.jar_seen)
+        jar_now = {_jar_key(c): c for c in await self.context.cookies()}
+        in_jar = set(jar_now) | set(log.jar_seen)
+        cookies: list[CookieSighting] = []
         rejected: list[str] = []
         for url, lines in log.responses:
             for line in lines:
@@ -227,6 +228,14 @@ class ContextCollector:
                 sighting = self._judge(line, url, log.host, in_jar, rejected, "script")
                 if sighting is not None:
                     cookies.append(sighting)
+                continue
+            # A page that writes again what the jar already held (the state's
+            # cookies after a decision: the same value, and no expiry or one in
+            # the same second) leaves the jar as it was, yet it set the cookie.
+            key = _written_key(line, url)
+            if key is not None and key in jar_now and key not in log.jar_seen:
+                log.jar_seen[key] = jar_now[key]
+        cookies[:0] = [_from_jar(c) for c in log.jar_seen.values()]
         return cookies, storage, list(log.pixels), rejected
 
     def _judge(
@@ -259,6 +268,15 @@ class ContextCollector:
         # cookie missing from the jar was refused by the third-party setting.
         blocked = bool(reasons) or (cross_site and not parsed.partitioned and key not in in_jar)
         return _from_header(parsed, key, source, blocked)
+
+
+def _written_key(line: str, url: str) -> JarKey | None:
+    """The jar key a first-party ``document.cookie`` write sets, or None (deletes, garbage)."""
+    parsed = parse_set_cookie(line)
+    if parsed is None or parsed.deletes:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    return (parsed.name, (parsed.domain or host).lstrip("."), parsed.path or _default_path(url))
 
 
 def _from_jar(c: dict[str, Any]) -> CookieSighting:
