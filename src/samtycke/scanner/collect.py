@@ -261,8 +261,7 @@ class ContextCollector:
             rejected.append(f"{parsed.name}: {reason}")
             return None
         host = (urlsplit(url).hostname or "").lower()
-        domain = parsed.domain or host
-        key = (parsed.name, domain, parsed.path or _default_path(url))
+        key = _cookie_key(parsed, url)
         cross_site = not same_party(host, top_host)
         # Without CDP's word (e.g. an out-of-process frame) a valid cross-site
         # cookie missing from the jar was refused by the third-party setting.
@@ -270,13 +269,18 @@ class ContextCollector:
         return _from_header(parsed, key, source, blocked)
 
 
+def _cookie_key(parsed: SetCookie, url: str) -> JarKey:
+    """The jar key of a cookie set by ``url``: its domain (or host) and path (or the default)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return (parsed.name, parsed.domain or host, parsed.path or _default_path(url))
+
+
 def _written_key(line: str, url: str) -> JarKey | None:
     """The jar key a first-party ``document.cookie`` write sets, or None (deletes, garbage)."""
     parsed = parse_set_cookie(line)
     if parsed is None or parsed.deletes:
         return None
-    host = (urlsplit(url).hostname or "").lower()
-    return (parsed.name, (parsed.domain or host).lstrip("."), parsed.path or _default_path(url))
+    return _cookie_key(parsed, url)
 
 
 def _from_jar(c: dict[str, Any]) -> CookieSighting:
