@@ -12,16 +12,12 @@ writes it as ``@settings(max_examples=examples(200))`` so the profile scales it.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from hypothesis import settings
 
 FULL_EXAMPLES = 100  # Hypothesis's default profile
 FAST_EXAMPLES = 10
-# schemathesis's phases in the quick run. Its coverage phase builds a fixed set
-# of cases from the API document (no example count scales it) while a module is
-# collected, in every xdist worker alike, before the first test can start; the
-# full run has it, the quick run fuzzes the same operations on its share of examples.
-QUICK_PHASES = ["examples", "fuzzing", "stateful"]
 
 settings.register_profile("suite", deadline=None)
 settings.register_profile("fast", parent=settings.get_profile("suite"), max_examples=FAST_EXAMPLES)
@@ -36,3 +32,15 @@ def examples(n: int) -> int:
 def fast() -> bool:
     """Whether this run loaded the profile ``fast``."""
     return settings.get_current_profile_name() == "fast"
+
+
+def schemathesis_phases(config: Any) -> None:
+    """Give a ``SchemathesisConfig`` the phases of this run.
+
+    schemathesis's coverage phase builds a fixed set of cases from the API
+    document (no example count scales it) while a module is collected, in every
+    xdist worker alike, before the first test can start. The full run keeps it;
+    the quick run fuzzes the same operations on its share of examples.
+    """
+    if fast():
+        config.projects.default.phases.update(phases=["examples", "fuzzing", "stateful"])

@@ -13,7 +13,7 @@ from schemathesis.config._checks import (
 from schemathesis.generation import GenerationMode
 
 from samtycke.server.openapi import openapi_document
-from tests.profiles import QUICK_PHASES, examples, fast
+from tests.profiles import examples, schemathesis_phases
 from tests.security.conftest import GuardedServer
 
 load_all_checks()
@@ -23,8 +23,7 @@ ALL_CHECKS = [c for c in CHECKS.get_all() if c is not positive_data_acceptance]
 
 config = SchemathesisConfig()
 config.projects.default.generation.update(modes=list(GenerationMode))
-if fast():
-    config.projects.default.phases.update(phases=QUICK_PHASES)
+schemathesis_phases(config)
 # A schema-violating body larger than the 16 KB limit is refused with 413 before
 # it is read: that is a rejection too, as the document says.
 REJECTIONS = [*NEGATIVE_DATA_REJECTION_EXPECTED_STATUSES, "413"]

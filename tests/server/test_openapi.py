@@ -16,12 +16,11 @@ from samtycke.contract_rules import object_schema
 from samtycke.server import ServerConfig, create_app
 from samtycke.server.openapi import SCHEMAS, openapi_document
 from samtycke.server.validation import FIELDS
-from tests.profiles import QUICK_PHASES, examples, fast
+from tests.profiles import examples, schemathesis_phases
 from tests.server.conftest import LiveServer, write_site
 
 config = SchemathesisConfig()
-if fast():
-    config.projects.default.phases.update(phases=QUICK_PHASES)
+schemathesis_phases(config)
 schema = schemathesis.openapi.from_dict(openapi_document(), config=config)
 
 
