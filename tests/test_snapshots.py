@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import httpx
 import pytest
 from click.testing import CliRunner
 
@@ -14,6 +13,7 @@ from samtycke.declaration import fingerprint, load_declaration
 from samtycke.ledger import Ledger
 from samtycke.server import ServerConfig
 from samtycke.snapshots import register_snapshot, revision_drift
+from tests import web
 from tests.server.conftest import LiveServer, db_url, write_site
 
 __all__ = ["db_url"]
@@ -103,7 +103,7 @@ def test_a_stale_and_a_newer_banner_are_both_recorded(
             "choices": {"necessary": True, "functional": False, "analytics": False},
         }
         body["choices"]["marketing"] = False
-        assert httpx.post(server.url + "/v1/consents", json=body).status_code == 201
+        assert web.post(server.url + "/v1/consents", json=body).status_code == 201
         # A build registered while this server runs is accepted at once.
         newest = tmp_path / "newest.toml"
         newest.write_text(new.read_text().replace('name = "Shop shop"', 'name = "Shop!"'))
@@ -111,4 +111,4 @@ def test_a_stale_and_a_newer_banner_are_both_recorded(
         run = CliRunner().invoke(main, ["build", str(newest), "-o", str(out), "--db", db])
         assert run.exit_code == 0, run.output
         body["fingerprint"] = fingerprint(load_declaration(newest))
-        assert httpx.post(server.url + "/v1/consents", json=body).status_code == 201
+        assert web.post(server.url + "/v1/consents", json=body).status_code == 201

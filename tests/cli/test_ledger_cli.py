@@ -272,11 +272,10 @@ def prove_record(url: str, seq: int, tmp_path: Path, *more: str) -> str:
 def test_a_first_version_ledger_on_postgresql_migrates_then_serve_extends_its_chain(
     pg_url: str, tmp_path: Path
 ) -> None:
-    import httpx
-
     from samtycke.declaration import load_declaration
     from samtycke.declaration.fingerprint import fingerprint
     from samtycke.ledger.migrations import MIGRATION_NAMES, m001_initial
+    from tests import web
     from tests.server.conftest import write_site
     from tests.server.process import ServeProcess
 
@@ -302,7 +301,7 @@ def test_a_first_version_ledger_on_postgresql_migrates_then_serve_extends_its_ch
     server = ServeProcess(decl, pg_url).start()
     try:
         for _ in range(3):
-            posted = httpx.post(server.url + "/v1/consents", json=body, timeout=30)
+            posted = web.post(server.url + "/v1/consents", json=body, timeout=30)
             assert posted.status_code == 201, posted.text
     finally:
         server.stop()

@@ -8,11 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
 from click.testing import CliRunner
 
 from samtycke.cli import main
+from tests import web
 from tests.server.conftest import free_port, write_site
 
 BOUND = 20.0  # an upper bound on a loopback answer, never a measured time
@@ -46,8 +46,8 @@ def test_serve_from_its_environment_announces_once_it_answers_and_stops_on_ctrl_
         assert announced == f"samtycke: serving on http://127.0.0.1:{port}/\n"
         # Asked at once, without a retry: the announcement came after the listener answered.
         base = f"http://127.0.0.1:{port}"
-        assert httpx.get(base + "/healthz", timeout=BOUND).json()["sites"] == ["shop"]
-        cfg = httpx.get(base + "/v1/sites/shop", timeout=BOUND).json()
+        assert web.get(base + "/healthz", timeout=BOUND).json()["sites"] == ["shop"]
+        cfg = web.get(base + "/v1/sites/shop", timeout=BOUND).json()
         assert cfg["endpoint"] == "https://consent.shop.example/v1/consents"
         assert (tmp_path / "env.db").exists()
         os.killpg(proc.pid, signal.SIGINT)

@@ -20,6 +20,7 @@ from samtycke.declaration.fingerprint import fingerprint
 from samtycke.ledger import Decision, Ledger, schema
 from samtycke.server import ServerConfig
 from samtycke.snapshots import register_snapshot
+from tests import web
 from tests.server.conftest import LiveServer, write_site
 
 PASSWORDS = {"ada": "correct horse battery", "vic": "viewer password 1"}
@@ -50,7 +51,7 @@ def form_token(html: str) -> str:
 
 def client(server: LiveServer) -> httpx.Client:
     """A client of the live server that sends the console's own Origin."""
-    return httpx.Client(base_url=server.url, headers={"origin": server.url}, timeout=30)
+    return web.client(base_url=server.url, headers={"origin": server.url}, timeout=30)
 
 
 def log_in(server: LiveServer, name: str, password: str | None = None) -> httpx.Client:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import httpx
-
 from samtycke.console.lockout import ACCOUNT_LIMIT
+from tests import web
 from tests.console.conftest import PASSWORDS, client, form_token, log_in
 from tests.server.conftest import LiveServer
 
@@ -40,7 +39,7 @@ def test_login_sets_a_strict_httponly_session_cookie_and_shows_the_overview(
 
 def test_over_https_the_cookie_is_secure_and_host_prefixed(console: LiveServer) -> None:
     # The test server trusts 127.0.0.1 as a proxy, so X-Forwarded-Proto sets the scheme.
-    c = httpx.Client(
+    c = web.client(
         base_url=console.url,
         headers={"origin": f"https://127.0.0.1:{console.port}", "x-forwarded-proto": "https"},
     )

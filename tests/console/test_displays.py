@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from samtycke.ledger import schema
 from samtycke.server import ServerConfig
+from tests import web
 from tests.server.conftest import LiveServer, write_site
 
 GOOD = {"displays": [{"language": "sv", "layer": "banner", "count": 2}]}
@@ -28,7 +29,7 @@ def totals(server: LiveServer) -> dict[tuple[str, str, str, str], int]:
 
 def post(server: LiveServer, body: object, site: str = "shop", **headers: str) -> httpx.Response:
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return httpx.post(
+    return web.post(
         f"{server.url}/v1/sites/{site}/displays",
         content=raw,
         headers={"content-type": "text/plain;charset=UTF-8", **headers},

@@ -23,6 +23,7 @@ import pytest
 
 from samtycke.consent import decode_consent_cookie
 from samtycke.ledger import Ledger, verify_chain
+from tests import web
 from tests.server.conftest import free_port
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "frameworks.md"
@@ -94,7 +95,7 @@ class App:
             if self.proc.poll() is not None:
                 raise AssertionError(f"the app exited {self.proc.returncode}:\n{self.output()}")
             try:
-                if httpx.get(self.url + "/samtycke/cookies/en", timeout=2).status_code == 200:
+                if web.get(self.url + "/samtycke/cookies/en", timeout=2).status_code == 200:
                     return
             except httpx.HTTPError:
                 time.sleep(0.1)

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from samtycke.mail import MailTracker, campaign_counts
 from samtycke.server import ServerConfig
+from tests import web
 from tests.mail.conftest import EMAIL, KEY, SITE
 from tests.server.conftest import LiveServer
 
@@ -61,14 +61,14 @@ def test_consent_then_one_click_withdraws_for_mail_already_sent(
 
     sent = t.rewrite("<body><p>Hello</p></body>", ADA, "december", language="en")
     (pixel,) = re.findall(r'<img src="([^"]+)"', sent)
-    httpx.get(pixel)
+    web.get(pixel)
     assert opens(live) == 1
 
     page.get_by_role("button", name="Stop all e-mail tracking").click()
     page.get_by_role("status").wait_for()
     assert "E-mail tracking is off" in page.get_by_role("status").inner_text()
     assert not page.get_by_label("Opens: see when I open an e-mail").is_checked()
-    httpx.get(pixel)  # the e-mail sent before the withdrawal
+    web.get(pixel)  # the e-mail sent before the withdrawal
     assert opens(live) == 1
     assert [r.decision.method for r in live.state.ledger.history(t.recipient_id(ADA))] == [
         "custom",

@@ -9,13 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
 
 from samtycke.ledger import Ledger
 from samtycke.server import ServerConfig
 from samtycke.server.guard import GuardedProtocol
 from samtycke.server.sites import load_sites
+from tests import web
 from tests.security.conftest import GuardedServer, consent_body, free_port, write_site
 from tests.server.process import ServeProcess
 
@@ -67,7 +67,7 @@ def test_a_slowloris_pool_is_answered_408_and_dropped(shop: Path, tmp_path: Path
 
         answers = asyncio.run(main())
         assert all(a.startswith(b"HTTP/1.1 408 ") for a in answers), answers[:2]
-        assert httpx.get(live.url + "/healthz").status_code == 200
+        assert web.get(live.url + "/healthz").status_code == 200
 
 
 def test_an_idle_connection_that_never_speaks_is_closed(shop: Path, tmp_path: Path) -> None:
@@ -84,11 +84,11 @@ def test_an_idle_connection_that_never_speaks_is_closed(shop: Path, tmp_path: Pa
 
 
 def test_a_huge_request_head_is_refused_with_431(guarded: GuardedServer) -> None:
-    r = httpx.get(guarded.url + "/healthz", headers={"X-Big": "a" * 100_000})
+    r = web.get(guarded.url + "/healthz", headers={"X-Big": "a" * 100_000})
     assert r.status_code == 431
     many = {f"X-{i}": "b" * 100 for i in range(400)}
-    assert httpx.get(guarded.url + "/healthz", headers=many).status_code == 431
-    assert httpx.get(guarded.url + "/healthz", headers={"X-Ok": "c" * 8000}).status_code == 200
+    assert web.get(guarded.url + "/healthz", headers=many).status_code == 431
+    assert web.get(guarded.url + "/healthz", headers={"X-Ok": "c" * 8000}).status_code == 200
 
 
 @pytest.mark.load
@@ -98,7 +98,7 @@ def test_a_full_server_closes_idle_sockets_not_new_visitors(shop: Path, tmp_path
 
         async def main() -> tuple[int, int, int]:
             idle = [await asyncio.open_connection("127.0.0.1", live.port) for _ in range(60)]
-            async with httpx.AsyncClient(timeout=BOUND) as client:
+            async with web.async_client(timeout=BOUND) as client:
                 health = (await client.get(live.url + "/healthz")).status_code
                 post = await client.post(live.url + "/v1/consents", json=consent_body(live))
             closed = 0
@@ -141,7 +141,7 @@ def test_2000_idle_and_slow_connections_leave_health_and_consents_working(tmp_pa
                 if i % 2:  # half idle, half in the middle of a request head
                     writer.write(b"POST /v1/consents HTTP/1.1\r\nHost: shop.example\r\n")
                 held.append(writer)
-            async with httpx.AsyncClient(timeout=BOUND) as client:
+            async with web.async_client(timeout=BOUND) as client:
                 health = (await client.get(server.url + "/healthz")).status_code
                 posts = [
                     (await client.post(server.url + "/v1/consents", json=body)).status_code
@@ -207,7 +207,7 @@ def test_1100_half_open_connections_at_a_1024_descriptor_limit(tmp_path: Path) -
                 _, writer = await asyncio.open_connection("127.0.0.1", port)
                 writer.write(b"GET /healthz HTTP/1.1\r\n")
                 held.append(writer)
-            async with httpx.AsyncClient(timeout=BOUND) as client:
+            async with web.async_client(timeout=BOUND) as client:
                 health = (await client.get(url + "/healthz")).status_code
                 posts = [
                     (await client.post(url + "/v1/consents", json=body)).status_code

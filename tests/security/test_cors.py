@@ -9,6 +9,7 @@ import pytest
 
 from samtycke.server.cors import origin_allowed, origin_host
 from samtycke.server.sites import load_sites
+from tests import web
 from tests.security.conftest import GuardedServer, consent_body, write_site
 
 HOSTILE = [
@@ -33,12 +34,12 @@ HOSTILE = [
 def test_hostile_origins_get_no_cors_and_cannot_write(guarded: GuardedServer, origin: str) -> None:
     pre = {"Origin": origin, "Access-Control-Request-Method": "POST"}
     try:
-        preflight = httpx.options(guarded.url + "/v1/consents", headers=pre)
+        preflight = web.options(guarded.url + "/v1/consents", headers=pre)
     except httpx.LocalProtocolError:
         return  # the client itself will not send it: neither would a browser
     assert preflight.status_code == 400
     assert "access-control-allow-origin" not in preflight.headers
-    post = httpx.post(
+    post = web.post(
         guarded.url + "/v1/consents", json=consent_body(guarded), headers={"Origin": origin}
     )
     assert post.status_code == 403
@@ -50,10 +51,10 @@ def test_hostile_origins_get_no_cors_and_cannot_write(guarded: GuardedServer, or
 )
 def test_origins_of_the_site_get_cors(guarded: GuardedServer, origin: str) -> None:
     pre = {"Origin": origin, "Access-Control-Request-Method": "POST"}
-    preflight = httpx.options(guarded.url + "/v1/consents", headers=pre)
+    preflight = web.options(guarded.url + "/v1/consents", headers=pre)
     assert preflight.status_code == 200
     assert preflight.headers["access-control-allow-origin"] == origin
-    post = httpx.post(
+    post = web.post(
         guarded.url + "/v1/consents", json=consent_body(guarded), headers={"Origin": origin}
     )
     assert post.status_code == 201
@@ -80,14 +81,14 @@ def test_the_consent_post_gets_the_cors_headers_of_every_other_route(
         }
 
     origin = {"Origin": "https://www.shop.example"}
-    config = httpx.get(guarded.url + "/healthz", headers=origin)
+    config = web.get(guarded.url + "/healthz", headers=origin)
     assert cors(config) == {
         "access-control-allow-origin": "https://www.shop.example",
         "vary": "Origin",
     }
     url = guarded.url + "/v1/consents"
-    stored = httpx.post(url, json=consent_body(guarded), headers=origin)
-    refused = httpx.post(url, json={"site": "shop"}, headers=origin)
+    stored = web.post(url, json=consent_body(guarded), headers=origin)
+    refused = web.post(url, json={"site": "shop"}, headers=origin)
     assert (stored.status_code, refused.status_code) == (201, 422)
     assert cors(stored) == cors(refused) == cors(config)
-    assert cors(httpx.post(url, json=consent_body(guarded))) == {}  # no origin, no CORS
+    assert cors(web.post(url, json=consent_body(guarded))) == {}  # no origin, no CORS

@@ -10,12 +10,12 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from samtycke.ledger import Ledger, verify_chain
 from samtycke.server import ServerConfig
 from samtycke.server.config import with_database_timeouts
+from tests import web
 from tests.security.blackhole import Blackhole
 from tests.security.conftest import GuardedServer, consent_body
 
@@ -44,11 +44,11 @@ def test_a_silent_database_is_503_and_other_routes_keep_answering(
 ) -> None:
     live, hole = behind_blackhole
     body = consent_body(live)
-    assert httpx.post(live.url + "/v1/consents", json=body).status_code == 201
+    assert web.post(live.url + "/v1/consents", json=body).status_code == 201
     hole.silent.set()
 
     async def main() -> tuple[list[int], int]:
-        async with httpx.AsyncClient(timeout=BOUND) as client:
+        async with web.async_client(timeout=BOUND) as client:
             posts = client.post(live.url + "/v1/consents", json=body)
             health = client.get(live.url + "/healthz")
             history = client.get(live.url + f"/v1/consents/{secrets.token_hex(16)}")
@@ -61,7 +61,7 @@ def test_a_silent_database_is_503_and_other_routes_keep_answering(
     assert statuses == [503, 503, 503]
     assert other == 200
     hole.silent.clear()
-    assert httpx.post(live.url + "/v1/consents", json=body, timeout=BOUND).status_code == 201
+    assert web.post(live.url + "/v1/consents", json=body, timeout=BOUND).status_code == 201
 
 
 @pytest.mark.postgres
@@ -72,7 +72,7 @@ def test_an_unknown_fingerprint_while_the_database_is_silent_is_not_500(
     hole.silent.set()
 
     async def main() -> tuple[int, int]:
-        async with httpx.AsyncClient(timeout=BOUND) as client:
+        async with web.async_client(timeout=BOUND) as client:
             unknown = consent_body(live, fingerprint=secrets.token_hex(32))
             post = asyncio.ensure_future(client.post(live.url + "/v1/consents", json=unknown))
             await asyncio.sleep(0)  # the POST is on its way; the loop must stay free
@@ -129,18 +129,18 @@ def test_a_full_disk_is_503_never_500_and_both_recover(shop: Path, tmp_path: Pat
         url = f"sqlite:///{disk / 'ledger.db'}"
         with GuardedServer(ServerConfig(declaration=shop, db=url, rate=0, burst=0)) as live:
             body = consent_body(live)
-            assert httpx.get(live.url + "/healthz").status_code == 200
-            assert httpx.post(live.url + "/v1/consents", json=body).status_code == 201
+            assert web.get(live.url + "/healthz").status_code == 200
+            assert web.post(live.url + "/v1/consents", json=body).status_code == 201
             fill(disk / "filler")
-            health = httpx.get(live.url + "/healthz", timeout=BOUND)
+            health = web.get(live.url + "/healthz", timeout=BOUND)
             assert health.status_code == 503 and "full" in health.json()["error"], health.text
             for _ in range(3):  # each refused whole, the writer's retries included
-                post = httpx.post(live.url + "/v1/consents", json=body, timeout=BOUND)
+                post = web.post(live.url + "/v1/consents", json=body, timeout=BOUND)
                 assert post.status_code == 503, post.text
-            assert httpx.get(live.url + "/healthz", timeout=BOUND).status_code == 503
+            assert web.get(live.url + "/healthz", timeout=BOUND).status_code == 503
             (disk / "filler").unlink()
-            assert httpx.get(live.url + "/healthz", timeout=BOUND).status_code == 200
-            post = httpx.post(live.url + "/v1/consents", json=body, timeout=BOUND)
+            assert web.get(live.url + "/healthz", timeout=BOUND).status_code == 200
+            post = web.post(live.url + "/v1/consents", json=body, timeout=BOUND)
             assert post.status_code == 201, post.text
         with Ledger(url) as led:  # nothing half-written: two records, one clean chain
             assert verify_chain(led).records == 2

@@ -12,6 +12,7 @@ from samtycke.server import ServerConfig
 from samtycke.server.assets import AssetCache
 from samtycke.server.hosts import host_name, trusted_host
 from samtycke.server.sites import load_sites
+from tests import web
 from tests.security.conftest import GuardedServer, write_site
 from tests.server.process import ServeProcess
 
@@ -37,7 +38,7 @@ def test_a_host_flood_stays_under_a_memory_ceiling(tmp_path: Path) -> None:
 
         async def flood(hosts: list[str]) -> list[int]:
             limits = httpx.Limits(max_connections=16)
-            async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+            async with web.async_client(limits=limits, timeout=30) as client:
                 sem = asyncio.Semaphore(16)
 
                 async def one(host: str) -> int:
@@ -61,16 +62,16 @@ def test_a_host_flood_stays_under_a_memory_ceiling(tmp_path: Path) -> None:
 
 
 def test_an_untrusted_host_gets_no_script(guarded: GuardedServer) -> None:
-    r = httpx.get(guarded.url + "/v1/sites/shop/samtycke.js", headers={"Host": "evil.example"})
+    r = web.get(guarded.url + "/v1/sites/shop/samtycke.js", headers={"Host": "evil.example"})
     assert r.status_code == 400 and "evil.example" not in r.headers.get("cache-control", "")
     assert "SAMTYCKE_PUBLIC_URL" in r.json()["error"]
     for host in ("evil.example", "shop.example.evil.example", "shop.example@evil", "a b"):
-        r = httpx.get(guarded.url + "/v1/sites/shop", headers={"Host": host})
+        r = web.get(guarded.url + "/v1/sites/shop", headers={"Host": host})
         assert r.status_code == 400, host
 
 
 def test_a_served_host_builds_its_own_endpoint_privately(guarded: GuardedServer) -> None:
-    r = httpx.get(guarded.url + "/v1/sites/shop", headers={"Host": "consent.shop.example"})
+    r = web.get(guarded.url + "/v1/sites/shop", headers={"Host": "consent.shop.example"})
     assert r.status_code == 200
     assert r.json()["endpoint"] == "http://consent.shop.example/v1/consents"
     assert "public" not in r.headers["cache-control"]
@@ -86,13 +87,13 @@ def test_with_a_public_url_the_host_does_not_matter(shop: Path, tmp_path: Path) 
         burst=0,
     )
     with GuardedServer(cfg) as live:
-        r = httpx.get(live.url + "/v1/sites/shop/samtycke.js", headers={"Host": "evil.example"})
+        r = web.get(live.url + "/v1/sites/shop/samtycke.js", headers={"Host": "evil.example"})
         assert r.status_code == 200
         assert "https://consent.example.com/v1/consents" in r.text
         assert "evil.example" not in r.text
         assert r.headers["cache-control"] == "public, max-age=300"
         # Picked by Host, the answer depends on it: never public.
-        by_host = httpx.get(live.url + "/samtycke.js", headers={"Host": "shop.example"})
+        by_host = web.get(live.url + "/samtycke.js", headers={"Host": "shop.example"})
         assert by_host.status_code == 200
         assert by_host.headers["cache-control"].startswith("private")
         assert "Host" in by_host.headers["vary"]

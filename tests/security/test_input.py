@@ -12,6 +12,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from samtycke.server import ServerConfig
 from samtycke.server.validation import MAX_DEPTH, json_depth
+from tests import web
 from tests.security.conftest import GuardedServer, consent_body
 
 
@@ -21,17 +22,17 @@ def test_deeply_nested_json_is_400(guarded: GuardedServer, depth: int, open_: st
     close = "]" if open_ == "[" else "}"
     raw = open_ * depth + "1" + close * depth
     for path in ("/v1/consents",):
-        r = httpx.post(guarded.url + path, content=raw[:16_000] if depth > 5000 else raw)
+        r = web.post(guarded.url + path, content=raw[:16_000] if depth > 5000 else raw)
         assert r.status_code in (400, 413), r.text
         assert "error" in r.json()
-    assert httpx.get(guarded.url + "/healthz").status_code == 200
+    assert web.get(guarded.url + "/healthz").status_code == 200
 
 
 def test_deep_json_inside_a_field_is_400(guarded: GuardedServer) -> None:
     body = consent_body(guarded)
     raw = httpx.Request("POST", "/", json=body).content.decode()
     raw = raw.replace('"url":', '"url":' + "[" * 2000 + "]" * 2000 + ',"x":')
-    r = httpx.post(guarded.url + "/v1/consents", content=raw)
+    r = web.post(guarded.url + "/v1/consents", content=raw)
     assert r.status_code == 400 and "nested" in r.json()["error"]
 
 
@@ -43,7 +44,7 @@ def test_depth_counts_brackets_outside_strings_only() -> None:
 
 def test_a_valid_consent_with_brackets_in_its_url_is_accepted(guarded: GuardedServer) -> None:
     url = "https://shop.example/" + "%5B" * 40 + "[" * 40
-    r = httpx.post(guarded.url + "/v1/consents", json=consent_body(guarded, url=url))
+    r = web.post(guarded.url + "/v1/consents", json=consent_body(guarded, url=url))
     assert r.status_code == 201, r.text
 
 

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from click.testing import CliRunner
 from starlette.types import Receive, Scope, Send
@@ -18,6 +17,7 @@ from samtycke.server import ConfigError, ServerConfig, config_from_env
 from samtycke.server.client import RateLimiter
 from samtycke.server.config import parse_proxies
 from samtycke.server.forwarded import ForwardedClient, TrustedProxies
+from tests import web
 from tests.security.conftest import GuardedServer, consent_body, write_site
 
 
@@ -70,7 +70,7 @@ def test_x_forwarded_for_is_believed_from_trusted_proxies_only(
         burst=0,
     )
     with GuardedServer(cfg) as live:
-        r = httpx.post(
+        r = web.post(
             live.url + "/v1/consents",
             json=consent_body(live),
             headers={"X-Forwarded-For": forwarded},
@@ -84,7 +84,7 @@ def test_a_spoofed_header_cannot_dodge_the_limit(shop: Path, tmp_path: Path) -> 
     cfg = ServerConfig(declaration=shop, db=f"sqlite:///{tmp_path / 'l.db'}", rate=0.1, burst=2)
     with GuardedServer(cfg) as live:
         codes = [
-            httpx.post(
+            web.post(
                 live.url + "/v1/consents",
                 json=consent_body(live),
                 headers={"X-Forwarded-For": f"{n}.{n}.{n}.{n}, 198.51.100.7"},

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 import pytest
 from click.testing import CliRunner
 
@@ -12,6 +11,7 @@ from samtycke.cli import main
 from samtycke.declaration.urls import safe_href, url_problem
 from samtycke.policy.html import render_html
 from samtycke.policy.model import Link, Page, Paragraph
+from tests import web
 from tests.security.conftest import GuardedServer, write_site
 
 HOSTILE = [
@@ -95,7 +95,7 @@ def test_the_rule_in_short() -> None:
 
 
 def test_served_policy_pages_link_nothing_but_http(guarded: GuardedServer) -> None:
-    html = httpx.get(guarded.url + "/v1/sites/shop/cookies/en").text
+    html = web.get(guarded.url + "/v1/sites/shop/cookies/en").text
     for chunk in html.split('href="')[1:]:
         href = chunk.split('"', 1)[0]
         assert href.startswith(("https://", "http://", "/", "mailto:", "#")), href

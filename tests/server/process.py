@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from tests import web
 from tests.server.conftest import free_port
 
 
@@ -44,7 +45,7 @@ class ServeProcess:
                 err = self.proc.stderr.read().decode() if self.proc.stderr else ""
                 raise RuntimeError(f"samtycke serve exited {self.proc.returncode}: {err}")
             try:
-                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                if web.get(self.url + "/healthz", timeout=1).status_code == 200:
                     return self
             except httpx.HTTPError:
                 pass
@@ -128,7 +129,7 @@ def load(
 
     async def main() -> None:
         limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-        async with httpx.AsyncClient(limits=limits, timeout=10) as client:
+        async with web.async_client(limits=limits, timeout=10) as client:
             await asyncio.gather(*(_client(client, url, body, each, run) for _ in range(clients)))
 
     asyncio.run(main())

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from samtycke.server import ServerConfig
 from samtycke.server.client import RateLimiter, pseudonymise_ip
+from tests import web
 from tests.server.conftest import LiveServer, consent_body, write_site
 
 
@@ -54,10 +54,10 @@ def test_the_server_answers_429_with_retry_after(tmp_path: Path) -> None:
     cfg = ServerConfig(declaration=decl, db=f"sqlite:///{tmp_path / 'l.db'}", rate=0.01, burst=2)
     with LiveServer(cfg) as live:
         codes = [
-            httpx.post(live.url + "/v1/consents", json=consent_body(live)).status_code
+            web.post(live.url + "/v1/consents", json=consent_body(live)).status_code
             for _ in range(4)
         ]
         assert codes == [201, 201, 429, 429]
-        r = httpx.post(live.url + "/v1/consents", json=consent_body(live))
+        r = web.post(live.url + "/v1/consents", json=consent_body(live))
         assert r.json()["error"] and int(r.headers["retry-after"]) >= 1
         assert live.state.ledger.count() == 2

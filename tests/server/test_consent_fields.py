@@ -15,6 +15,7 @@ import pytest
 from samtycke.ledger import Decision
 from samtycke.server import ServerConfig
 from samtycke.server.refusals import RefusalLog
+from tests import web
 from tests.server.conftest import LiveServer, db_url
 
 __all__ = ["db_url"]
@@ -116,7 +117,7 @@ def body(server: LiveServer, **changes: Any) -> dict[str, Any]:
 
 
 def post(server: LiveServer, data: dict[str, Any]) -> httpx.Response:
-    return httpx.post(server.url + "/v1/consents", json=data)
+    return web.post(server.url + "/v1/consents", json=data)
 
 
 def test_service_refusals_reach_the_ledger(live: LiveServer) -> None:
@@ -130,7 +131,7 @@ def test_service_refusals_reach_the_ledger(live: LiveServer) -> None:
     ]
     assert [d.source for d in spy.decisions] == ["settings", "banner"]
     cid = hotjar.json()["consent_id"]
-    history = httpx.get(f"{live.url}/v1/consents/{cid}").json()["decisions"]
+    history = web.get(f"{live.url}/v1/consents/{cid}").json()["decisions"]
     assert [(r["refused_services"], r["source"]) for r in history] == [(["hotjar"], "settings")]
     stored = [r.decision.refused_services for r in live.state.ledger.iter_records()]
     assert stored == [("hotjar",), ("google-analytics", "hotjar")]
@@ -223,7 +224,7 @@ def test_every_refusal_is_logged_with_its_reason(
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="samtycke.server"):
         post(live, body(live, fingerprint="e" * 64))
-        httpx.post(live.url + "/v1/consents", content=b"[1]")
+        web.post(live.url + "/v1/consents", content=b"[1]")
     lines = [r.getMessage() for r in caplog.records if r.name == "samtycke.server"]
     assert any("(422) for site cafe, field fingerprint" in line for line in lines)
     assert any("(400)" in line and "JSON object" in line for line in lines)

@@ -10,14 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from samtycke.ledger import verify_chain
+from tests import web
 from tests.server.conftest import LiveServer, consent_body
 
 
 def post(server: LiveServer, body: Any, **kw: Any) -> httpx.Response:
     """POST a body (dict as JSON, bytes as is) to /v1/consents."""
     if isinstance(body, bytes):
-        return httpx.post(server.url + "/v1/consents", content=body, **kw)
-    return httpx.post(server.url + "/v1/consents", json=body, **kw)
+        return web.post(server.url + "/v1/consents", content=body, **kw)
+    return web.post(server.url + "/v1/consents", json=body, **kw)
 
 
 def test_a_decision_is_recorded_with_every_proof_field(server: LiveServer) -> None:
@@ -56,7 +57,7 @@ def test_the_banners_consent_id_is_kept_and_history_is_append_only(server: LiveS
     off = {"necessary": True, "functional": False, "analytics": False, "marketing": False}
     second = post(server, consent_body(server, consent_id=cid, method="withdraw", choices=off))
     assert second.status_code == 201
-    history = httpx.get(f"{server.url}/v1/consents/{cid}").json()
+    history = web.get(f"{server.url}/v1/consents/{cid}").json()
     assert [d["method"] for d in history["decisions"]] == ["accept-all", "withdraw"]
     assert "ip" not in history["decisions"][0]
     verify_chain(server.state.ledger)
@@ -135,7 +136,7 @@ def test_bodies_over_16_kb_are_413(server: LiveServer) -> None:
         for _ in range(40):
             yield b" " * 1024
 
-    r = httpx.post(server.url + "/v1/consents", content=chunks())
+    r = web.post(server.url + "/v1/consents", content=chunks())
     assert r.status_code == 413
 
 
@@ -154,28 +155,28 @@ def test_origins_of_other_sites_cannot_write(server: LiveServer) -> None:
 
 def test_preflight_only_for_declared_domains(server: LiveServer) -> None:
     pre = {"Access-Control-Request-Method": "POST"}
-    good = httpx.options(
+    good = web.options(
         server.url + "/v1/consents", headers={"Origin": "https://shop.example", **pre}
     )
     assert good.status_code == 200
     assert good.headers["access-control-allow-origin"] == "https://shop.example"
     assert "POST" in good.headers["access-control-allow-methods"]
-    bad = httpx.options(
+    bad = web.options(
         server.url + "/v1/consents", headers={"Origin": "https://evil.example", **pre}
     )
     assert bad.status_code == 400 and "access-control-allow-origin" not in bad.headers
 
 
 def test_history_refusals(server: LiveServer) -> None:
-    assert httpx.get(f"{server.url}/v1/consents/nothex").status_code == 422
-    missing = httpx.get(f"{server.url}/v1/consents/{'0' * 32}")
+    assert web.get(f"{server.url}/v1/consents/nothex").status_code == 422
+    missing = web.get(f"{server.url}/v1/consents/{'0' * 32}")
     assert missing.status_code == 404 and missing.json()["field"] == "consent_id"
 
 
 def test_unknown_paths_and_methods_are_json(server: LiveServer) -> None:
-    r = httpx.get(server.url + "/v2/whatever")
+    r = web.get(server.url + "/v2/whatever")
     assert r.status_code == 404 and r.json()["error"]
-    r = httpx.put(server.url + "/v1/consents")
+    r = web.put(server.url + "/v1/consents")
     assert r.status_code == 405 and r.json()["error"]
 
 

@@ -11,6 +11,7 @@ import pytest
 from samtycke.ids import new_id
 from samtycke.ledger import Decision
 from samtycke.server import ServerConfig
+from tests import web
 from tests.e2e.test_shared_consent import DECLARATION
 from tests.server.conftest import LiveServer, write_site
 
@@ -29,7 +30,7 @@ def live(tmp_path: Path, db_url: str) -> Iterator[LiveServer]:
 
 def lookup(live: LiveServer, back: str, nonce: str = NONCE, **kw: object) -> httpx.Response:
     params = {"return": back, "nonce": nonce}
-    return httpx.get(f"{live.url}/v1/xd/shop/lookup", params=params, **kw)  # type: ignore[arg-type]
+    return web.get(f"{live.url}/v1/xd/shop/lookup", params=params, **kw)  # type: ignore[arg-type]
 
 
 def test_lookup_gives_a_browser_one_id_and_sends_it_home(live: LiveServer) -> None:
@@ -64,14 +65,14 @@ def test_lookup_never_redirects_elsewhere(live: LiveServer, back: str) -> None:
 
 def test_lookup_needs_a_nonce_and_a_sharing_site(live: LiveServer) -> None:
     assert lookup(live, "http://a.localhost/", nonce="short").status_code == 400
-    r = httpx.get(f"{live.url}/v1/xd/blog/lookup", params={"return": "http://blog.example/"})
+    r = web.get(f"{live.url}/v1/xd/blog/lookup", params={"return": "http://blog.example/"})
     assert r.status_code == 404
 
 
 def test_state_is_the_latest_decision_of_the_site(live: LiveServer) -> None:
     site = live.state.sites["shop"]
     cid = "12" * 16
-    empty = httpx.get(f"{live.url}/v1/xd/shop/state/{cid}")
+    empty = web.get(f"{live.url}/v1/xd/shop/state/{cid}")
     assert empty.status_code == 200 and empty.json() == {"consent_id": cid, "consent": None}
 
     def decision(method: str, analytics: bool) -> Decision:
@@ -88,9 +89,9 @@ def test_state_is_the_latest_decision_of_the_site(live: LiveServer) -> None:
         )
 
     live.state.ledger.append([decision("accept-all", True), decision("withdraw", False)])
-    r = httpx.get(f"{live.url}/v1/xd/shop/state/{cid}", headers={"Origin": "http://b.localhost"})
+    r = web.get(f"{live.url}/v1/xd/shop/state/{cid}", headers={"Origin": "http://b.localhost"})
     consent = r.json()["consent"]
     assert consent["method"] == "withdraw" and consent["categories"] == ["necessary"]
     assert consent["revision"] == 1 and consent["timestamp"] > 0
     assert r.headers["access-control-allow-origin"] == "http://b.localhost"
-    assert httpx.get(f"{live.url}/v1/xd/shop/state/nothex").status_code == 422
+    assert web.get(f"{live.url}/v1/xd/shop/state/nothex").status_code == 422

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from samtycke.declaration import load_declaration
 from samtycke.server.demo import SCRIPTS, bundled_declaration
+from tests import web
 from tests.server.conftest import LiveServer, demo_server
 
 COOKIES = {
@@ -37,7 +37,7 @@ def test_the_bundled_declaration_is_the_billogram_example() -> None:
 
 @pytest.mark.parametrize("path", ["/", "/pricing", "/about"])
 def test_pages_embed_the_banner_and_gate_every_stand_in(demo: LiveServer, path: str) -> None:
-    html = httpx.get(demo.url + path).text
+    html = web.get(demo.url + path).text
     assert '<script src="/samtycke.js" defer></script>' in html
     for name, category in [
         ("ga", "analytics"),
@@ -54,21 +54,21 @@ def test_pages_embed_the_banner_and_gate_every_stand_in(demo: LiveServer, path: 
 
 @pytest.mark.parametrize("name", sorted(COOKIES))
 def test_stand_ins_set_the_real_cookie_names_locally(demo: LiveServer, name: str) -> None:
-    js = httpx.get(f"{demo.url}/demo/{name}.js").text
+    js = web.get(f"{demo.url}/demo/{name}.js").text
     assert all(f'"{cookie}' in js for cookie in COOKIES[name])
     assert "domain=" not in js and "http" not in js  # this host only, nothing fetched
     assert name in SCRIPTS
 
 
 def test_unknown_demo_script_is_404(demo: LiveServer) -> None:
-    assert httpx.get(f"{demo.url}/demo/evil.js").status_code == 404
+    assert web.get(f"{demo.url}/demo/evil.js").status_code == 404
 
 
 def test_demo_page_speaks_the_readers_language(demo: LiveServer) -> None:
     for header, lang in [("sv-SE,sv;q=0.9,en;q=0.8", "sv"), ("nn", "nb"), ("fr", "sv"), ("", "sv")]:
-        r = httpx.get(demo.url + "/", headers={"Accept-Language": header})
+        r = web.get(demo.url + "/", headers={"Accept-Language": header})
         assert f'<html lang="{lang}">' in r.text
         assert "Accept-Language" in r.headers["vary"]
-    english = httpx.get(demo.url + "/", headers={"Accept-Language": "en"}).text
+    english = web.get(demo.url + "/", headers={"Accept-Language": "en"}).text
     # The page's own text is English whatever the banner speaks.
     assert '<html lang="en">' in english and '<body lang="en">' in english

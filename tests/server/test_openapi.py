@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
@@ -16,6 +15,7 @@ from samtycke.contract_rules import object_schema
 from samtycke.server import ServerConfig, create_app
 from samtycke.server.openapi import SCHEMAS, openapi_document
 from samtycke.server.validation import FIELDS
+from tests import web
 from tests.profiles import examples, schemathesis_phases
 from tests.server.conftest import LiveServer, write_site
 
@@ -33,7 +33,7 @@ def test_the_api_conforms_and_never_fails(case: schemathesis.Case, server: LiveS
 
 
 def test_served_document_is_the_one_tested(server: LiveServer) -> None:
-    served = httpx.get(server.url + "/openapi.json").json()
+    served = web.get(server.url + "/openapi.json").json()
     assert served == openapi_document()
     assert served["openapi"].startswith("3.1")
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import httpx
 
+from tests import web
 from tests.server.conftest import LiveServer
 
 
 def get(server: LiveServer, path: str, **kw: object) -> httpx.Response:
     """GET a path of the live server."""
-    return httpx.get(server.url + path, **kw)  # type: ignore[arg-type]
+    return web.get(server.url + path, **kw)  # type: ignore[arg-type]
 
 
 def test_site_config_carries_revision_fingerprint_and_endpoint(server: LiveServer) -> None:
@@ -83,4 +84,4 @@ def test_policy_page_loads_the_sites_banner(server: LiveServer) -> None:
     src = f"{server.url}/v1/sites/shop/samtycke.js"
     assert f'<script src="{src}" defer></script>' in html
     assert 'data-samtycke-action="settings"' in html
-    assert server.state.sites["shop"].fingerprint in httpx.get(src).text
+    assert server.state.sites["shop"].fingerprint in web.get(src).text

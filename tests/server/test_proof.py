@@ -12,28 +12,29 @@ import pytest
 from samtycke.ledger.receipts import check_receipt
 from samtycke.ledger.signing import PublicKey
 from samtycke.server import ServerConfig
+from tests import web
 from tests.server.conftest import LiveServer, consent_body
 
 
 def test_the_201_body_carries_a_receipt_signed_with_the_published_key(
     server: LiveServer,
 ) -> None:
-    r = httpx.post(server.url + "/v1/consents", json=consent_body(server))
+    r = web.post(server.url + "/v1/consents", json=consent_body(server))
     assert r.status_code == 201
     body = r.json()
     assert list(body) == ["consent_id", "record_id", "recorded_at", "hash", "receipt"]
     assert r.content == json.dumps(body, separators=(",", ":")).encode()  # compact JSON
     receipt, key = check_receipt(body["receipt"])
     assert receipt["hash"] == body["hash"] and receipt["record"]["record_id"] == body["record_id"]
-    keys = httpx.get(server.url + "/.well-known/samtycke-keys.json").json()["keys"]
+    keys = web.get(server.url + "/.well-known/samtycke-keys.json").json()["keys"]
     assert [PublicKey.from_text(k["x"]).raw for k in keys] == [key.raw]
     assert keys[0]["kid"] == receipt["kid"] and keys[0]["crv"] == "Ed25519"
 
 
 def test_history_shows_source_and_refused_services(server: LiveServer) -> None:
-    r = httpx.post(server.url + "/v1/consents", json=consent_body(server))
+    r = web.post(server.url + "/v1/consents", json=consent_body(server))
     cid = r.json()["consent_id"]
-    [shown] = httpx.get(f"{server.url}/v1/consents/{cid}").json()["decisions"]
+    [shown] = web.get(f"{server.url}/v1/consents/{cid}").json()["decisions"]
     assert shown["source"] == "banner" and shown["refused_services"] == []
     assert shown["format"] == 2 and "decision_id" in shown
 
@@ -50,7 +51,7 @@ def test_healthz_is_503_while_the_ledger_cannot_write(pg_server: tuple[LiveServe
     live, url = pg_server
     name = url.rsplit("/", 1)[1]
     admin = url.rsplit("/", 1)[0] + "/postgres"
-    assert httpx.get(live.url + "/healthz").status_code == 200
+    assert web.get(live.url + "/healthz").status_code == 200
 
     import psycopg  # here: the quick run, without PostgreSQL, never loads it
 
@@ -67,15 +68,15 @@ def test_healthz_is_503_while_the_ledger_cannot_write(pg_server: tuple[LiveServe
 
     read_only(True)
     try:
-        r = httpx.post(live.url + "/v1/consents", json=consent_body(live))
+        r = web.post(live.url + "/v1/consents", json=consent_body(live))
         assert r.status_code == 503
-        health = httpx.get(live.url + "/healthz")
+        health = web.get(live.url + "/healthz")
         assert health.status_code == 503 and "read-only" in health.json()["error"]
     finally:
         read_only(False)
     # Healthy again before any consent arrives: a balancer sends none while it is 503.
-    assert httpx.get(live.url + "/healthz").status_code == 200
-    assert httpx.post(live.url + "/v1/consents", json=consent_body(live)).status_code == 201
+    assert web.get(live.url + "/healthz").status_code == 200
+    assert web.post(live.url + "/v1/consents", json=consent_body(live)).status_code == 201
 
 
 @pytest.mark.load
@@ -101,7 +102,7 @@ def test_kill_9_while_a_client_retries_the_same_bodies(db_url: str, tmp_path: Pa
             if stop.is_set():
                 return
             try:
-                r = httpx.post(server.url + "/v1/consents", json=body, timeout=10)
+                r = web.post(server.url + "/v1/consents", json=body, timeout=10)
             except httpx.HTTPError:
                 return
             if r.status_code == 201:
@@ -122,7 +123,7 @@ def test_kill_9_while_a_client_retries_the_same_bodies(db_url: str, tmp_path: Pa
     try:  # the banner retries every body it has not seen answered, and some it has
         answers = {}
         for body in bodies:
-            r = httpx.post(again.url + "/v1/consents", json=body, timeout=10)
+            r = web.post(again.url + "/v1/consents", json=body, timeout=10)
             assert r.status_code == 201, r.text
             answers[body["decision_id"]] = r.json()
     finally:
@@ -148,7 +149,7 @@ def test_serve_anchors_on_a_schedule_when_told_where(
     db = f"sqlite:///{tmp_path / 'l.db'}"
     config = ServerConfig(declaration=sites_dir, db=db, rate=0, burst=0)
     with LiveServer(config) as live:
-        assert httpx.post(live.url + "/v1/consents", json=consent_body(live)).status_code == 201
+        assert web.post(live.url + "/v1/consents", json=consent_body(live)).status_code == 201
         anchorer = live.state.anchorer
         assert anchorer is not None
         assert anchorer.anchor_now() is True  # what each scheduled round does

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import httpx
 import pytest
 
 from samtycke.server.config import ServerConfig
+from tests import web
 from tests.server.conftest import LiveServer, consent_body, write_site
 
 
@@ -20,9 +20,9 @@ def test_a_page_on_localhost_posts_and_a_foreign_origin_is_logged(
     with LiveServer(config) as live, caplog.at_level(logging.WARNING, "samtycke.server"):
         body = {**consent_body(live, "dev"), "url": "http://localhost:5173/"}
         url = live.url + "/v1/consents"
-        ok = httpx.post(url, json=body, headers={"Origin": "http://localhost:5173"})
-        refused = httpx.post(url, json=body, headers={"Origin": "http://evil.example"})
-        bad = httpx.post(url, json={**body, "language": 5})
+        ok = web.post(url, json=body, headers={"Origin": "http://localhost:5173"})
+        refused = web.post(url, json=body, headers={"Origin": "http://evil.example"})
+        bad = web.post(url, json={**body, "language": 5})
     assert ok.status_code == 201, ok.text
     assert (refused.status_code, bad.status_code) == (403, 422)
     lines = [r.getMessage() for r in caplog.records if r.name == "samtycke.server"]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
+from tests import web
 from tests.server.conftest import LiveServer
 
 
@@ -13,7 +13,7 @@ def test_the_served_script_carries_the_header_as_a_flag(
     server: LiveServer, header: str | None, flagged: bool
 ) -> None:
     headers = {"Sec-GPC": header} if header is not None else {}
-    r = httpx.get(server.url + "/v1/sites/shop/samtycke.js", headers=headers)
+    r = web.get(server.url + "/v1/sites/shop/samtycke.js", headers=headers)
     assert r.status_code == 200
     config = r.text.split(";\n", 1)[0]
     assert ('"gpc":true' in config) is flagged
@@ -21,6 +21,6 @@ def test_the_served_script_carries_the_header_as_a_flag(
 
 
 def test_the_config_route_is_the_same_for_everyone(server: LiveServer) -> None:
-    plain = httpx.get(server.url + "/v1/sites/shop").json()
+    plain = web.get(server.url + "/v1/sites/shop").json()
     assert "gpc" not in plain
     assert plain["global_privacy_control"] == "necessary-only"

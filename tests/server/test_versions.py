@@ -7,6 +7,7 @@ from pathlib import Path
 import httpx
 
 from samtycke.server import ServerConfig
+from tests import web
 from tests.server.conftest import LiveServer, consent_body, write_site
 
 
@@ -18,7 +19,7 @@ def replica(folder: Path, db: str, revision: int) -> LiveServer:
 
 def post(server: LiveServer, body: dict[str, object]) -> httpx.Response:
     """POST a consent body."""
-    return httpx.post(server.url + "/v1/consents", json=body)
+    return web.post(server.url + "/v1/consents", json=body)
 
 
 def test_replicas_accept_each_others_versions_and_old_ones(tmp_path: Path) -> None:

@@ -105,8 +105,8 @@ def test_each_report_is_there_as_json(monitored: tuple[LiveServer, list[str]]) -
 def test_without_a_session_the_page_sends_to_the_login(
     monitored: tuple[LiveServer, list[str]],
 ) -> None:
-    import httpx
+    from tests import web
 
     server, (first, _) = monitored
-    answer = httpx.get(f"{server.url}/console/monitoring?scan={first}&format=json")
+    answer = web.get(f"{server.url}/console/monitoring?scan={first}&format=json")
     assert answer.status_code == 303 and answer.headers["location"] == "/console/login"

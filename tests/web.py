@@ -1,0 +1,78 @@
+"""HTTP from the tests: httpx, with one TLS context for the whole test process.
+
+Every client httpx makes builds a TLS context unless it is given one, and
+loads certifi's certificate bundle into it; ``httpx.get`` and the other
+one-request functions make a client each time. That is about 40 ms of CPU per
+request, even to a plain-http server on loopback, and the tests make well over
+a thousand requests to live servers: the larger part of a quick run's CPU.
+
+These functions take the same arguments as httpx's and share one context, made
+on first use. Requests keep httpx's behaviour otherwise: each one-request call
+still opens and closes its own connection. ruff refuses ``httpx.get`` and its
+siblings in the tests (``banned-api`` in pyproject.toml), so a new test cannot
+bring the cost back unnoticed.
+"""
+
+from __future__ import annotations
+
+import functools
+import ssl
+from typing import Any
+
+import httpx
+
+
+@functools.cache
+def tls() -> ssl.SSLContext:
+    """The TLS context every request and client of the test process shares."""
+    return httpx.create_ssl_context()
+
+
+def request(method: str, url: str, **kwargs: Any) -> httpx.Response:
+    """``httpx.request`` with the shared TLS context."""
+    return httpx.request(method, url, verify=tls(), **kwargs)  # noqa: TID251
+
+
+def get(url: str, **kwargs: Any) -> httpx.Response:
+    """``httpx.get`` with the shared TLS context."""
+    return request("GET", url, **kwargs)
+
+
+def head(url: str, **kwargs: Any) -> httpx.Response:
+    """``httpx.head`` with the shared TLS context."""
+    return request("HEAD", url, **kwargs)
+
+
+def options(url: str, **kwargs: Any) -> httpx.Response:
+    """``httpx.options`` with the shared TLS context."""
+    return request("OPTIONS", url, **kwargs)
+
+
+def post(url: str, **kwargs: Any) -> httpx.Response:
+    """``httpx.post`` with the shared TLS context."""
+    return request("POST", url, **kwargs)
+
+
+def put(url: str, **kwargs: Any) -> httpx.Response:
+    """``httpx.put`` with the shared TLS context."""
+    return request("PUT", url, **kwargs)
+
+
+def patch(url: str, **kwargs: Any) -> httpx.Response:
+    """``httpx.patch`` with the shared TLS context."""
+    return request("PATCH", url, **kwargs)
+
+
+def delete(url: str, **kwargs: Any) -> httpx.Response:
+    """``httpx.delete`` with the shared TLS context."""
+    return request("DELETE", url, **kwargs)
+
+
+def client(**kwargs: Any) -> httpx.Client:
+    """An ``httpx.Client`` with the shared TLS context."""
+    return httpx.Client(verify=tls(), **kwargs)
+
+
+def async_client(**kwargs: Any) -> httpx.AsyncClient:
+    """An ``httpx.AsyncClient`` with the shared TLS context."""
+    return httpx.AsyncClient(verify=tls(), **kwargs)
