@@ -53,6 +53,20 @@ def pytest_collectstart(collector: pytest.Collector) -> None:
     samtycke.contrib.inprocess.DEFAULT_DB = f"sqlite:///{Path(folder.name) / 'samtycke-ledger.db'}"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Freeze the heap once the session is over: all that is left is exiting.
+
+    pytest's last garbage collection (to report unraisable exceptions) and the
+    interpreter's own at exit walk every object a test process made: about
+    0.7 CPU-s per xdist worker, and about 2 s before the controlling process
+    sees the last worker gone. Frozen objects are left out of both. Each test
+    is still checked for unraisable exceptions as it runs; only cycles still
+    uncollected when the session ends are not examined.
+    """
+    gc.freeze()
+
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
