@@ -6,13 +6,14 @@ import pytest
 
 import samtycke
 import samtycke.ledger
+import samtycke.server
 from samtycke.declaration import load_declaration
 from samtycke.ledger.store import Ledger
 from tests.imports import loaded_after
 
 
 def test_every_listed_name_is_there() -> None:
-    for package in (samtycke, samtycke.ledger):
+    for package in (samtycke, samtycke.ledger, samtycke.server):
         for name in package.__all__:
             assert getattr(package, name) is not None, f"{package.__name__}.{name}"
     assert samtycke.load_declaration is load_declaration

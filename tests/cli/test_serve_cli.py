@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from samtycke.cli import main
 from tests import web
+from tests.imports import loaded_after
 from tests.server.conftest import free_port, write_site
 
 BOUND = 20.0  # an upper bound on a loopback answer, never a measured time
@@ -102,3 +103,16 @@ def test_a_bad_monitor_setting_stops_serve_in_one_line(
     assert result.exit_code == 2
     assert result.stderr.startswith("samtycke: ") and message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_setting_it_refuses_stops_it_before_the_server_is_loaded() -> None:
+    # An operator's typo is answered in a tenth of a second, not after the
+    # whole web stack has been imported.
+    loaded = loaded_after(
+        "from click.testing import CliRunner\n"
+        "from samtycke.cli import main\n"
+        "done = CliRunner().invoke(main, ['serve', '--rate-limit', 'fast'])\n"
+        "assert done.exit_code == 2 and 'rate' in done.output, done.output"
+    )
+    assert not {m for m in loaded if m.split(".")[0] in {"starlette", "uvicorn", "sqlalchemy"}}
+    assert "samtycke.server.app" not in loaded

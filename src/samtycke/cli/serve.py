@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from samtycke.server import config_from_env, run_server
-from samtycke.server.config import IP_MODES, parse_rate
+from samtycke.server.config import IP_MODES, config_from_env, parse_rate
 
 
 @click.command("serve")
@@ -63,4 +62,6 @@ def serve(
         rate=rate,
         burst=burst,
     )
+    from samtycke.server.run import run_server  # the web stack, once the settings are good
+
     run_server(config, announce=lambda url: click.echo(f"samtycke: serving on {url}", err=True))
