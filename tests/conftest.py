@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import inspect
 import os
@@ -10,7 +11,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from types import CodeType
+from types import CodeType, ModuleType
 from typing import Any
 
 import pytest
@@ -178,16 +179,31 @@ def needs_browser(item: pytest.Item) -> bool:
     if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
         return True
     module = getattr(item, "module", None)
-    names = vars(module) if module is not None else {}
+    if module is None:
+        return False
+    found = _module_runs_browser(module)
+    if found is not None:
+        return found
+    return bool(BROWSER_COMMANDS & _strings_reached(getattr(item, "obj", None), vars(module)))
+
+
+@functools.cache
+def _module_runs_browser(module: ModuleType) -> bool | None:
+    """True when ``module`` imports a browser entry point, False when it cannot run one.
+
+    None when it imports the CLI group (``samtycke.cli.main``), which runs the
+    scanner when told ``scan``: then each test's own strings decide. Asked once
+    per module, not for each of its tests (every worker collects them all).
+    """
+    names = vars(module)
     if any(
         getattr(names.get(n), "__module__", "").startswith(BROWSER_MODULES)
         for n in BROWSER_ENTRY_POINTS
     ):
         return True
-    # The CLI group (``samtycke.cli.main``) runs the scanner when told ``scan``.
-    if not any(getattr(v, "__module__", None) == "samtycke.cli" for v in names.values()):
-        return False
-    return bool(BROWSER_COMMANDS & _strings_reached(getattr(item, "obj", None), names))
+    if any(getattr(v, "__module__", None) == "samtycke.cli" for v in names.values()):
+        return None
+    return False
 
 
 def needs_postgres(item: pytest.Item) -> bool:
