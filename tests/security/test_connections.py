@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import resource
+import select
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -68,6 +70,52 @@ def test_a_slowloris_pool_is_answered_408_and_dropped(shop: Path, tmp_path: Path
         answers = asyncio.run(main())
         assert all(a.startswith(b"HTTP/1.1 408 ") for a in answers), answers[:2]
         assert web.get(live.url + "/healthz").status_code == 200
+
+
+def test_a_client_still_sending_when_answered_408_reads_the_answer_to_its_end(
+    shop: Path, tmp_path: Path
+) -> None:
+    # A socket closed while the client's bytes still arrive answers them with a
+    # reset, and a reset makes many clients (asyncio's streams, browsers) drop
+    # the 408 they have not read yet. The server stops writing, discards what
+    # still comes, and the client reads the answer and then a clean end.
+    cfg = ServerConfig(declaration=shop, db=f"sqlite:///{tmp_path / 'l.db'}", rate=0, burst=0)
+    with (
+        GuardedServer(cfg, QuickHead) as live,
+        socket.create_connection(("127.0.0.1", live.port), timeout=BOUND) as sock,
+    ):
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: shop.example\r\n")
+        answered = 0
+        for i in range(int(BOUND / 0.01)):  # one header a beat, never the blank line
+            sock.sendall(b"X-%d: y\r\n" % i)
+            if select.select([sock], [], [], 0.01)[0]:
+                answered += 1  # the answer is there: send on a little, as a client would
+                if answered == 5:
+                    break
+        got = b""
+        while chunk := sock.recv(4096):
+            got += chunk
+    assert got.startswith(b"HTTP/1.1 408 "), got[:80]
+    assert got.endswith(b"the request head did not arrive in time")
+
+
+class QuickLinger(QuickHead):
+    LINGER_SECONDS = 0.2
+
+
+def test_a_refused_client_that_never_stops_sending_is_cut_off_after_the_linger(
+    shop: Path, tmp_path: Path
+) -> None:
+    cfg = ServerConfig(declaration=shop, db=f"sqlite:///{tmp_path / 'l.db'}", rate=0, burst=0)
+    with (
+        GuardedServer(cfg, QuickLinger) as live,
+        socket.create_connection(("127.0.0.1", live.port), timeout=BOUND) as sock,
+    ):
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: shop.example\r\n")
+        with pytest.raises((BrokenPipeError, ConnectionResetError)):
+            for i in range(int(BOUND / 0.01)):  # ends when the server closes for good
+                sock.sendall(b"X-%d: y\r\n" % i)
+                time.sleep(0.01)
 
 
 def test_an_idle_connection_that_never_speaks_is_closed(shop: Path, tmp_path: Path) -> None:

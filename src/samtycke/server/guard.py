@@ -72,6 +72,7 @@ class GuardedProtocol(HttpToolsProtocol):
     BODY_SECONDS = BODY_SECONDS
     MAX_HEAD_BYTES = 32 * 1024
     MAX_CONNECTIONS = 10_000
+    LINGER_SECONDS = 2.0
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,6 +81,7 @@ class GuardedProtocol(HttpToolsProtocol):
         self._body_since: float | None = None  # loop time the head was in, until the body is
         self._unarmed_since: float | None = None  # a request begun whose timer waits to be set
         self._idle_table = self._waiting()  # looked up once, not at every request
+        self._linger_timer: asyncio.TimerHandle | None = None  # set once a refusal was sent
         # The 503 of limit_concurrency counts idle sockets too; the cap is ours.
         self.limit_concurrency = None
 
@@ -102,7 +104,8 @@ class GuardedProtocol(HttpToolsProtocol):
         if len(self.connections) > self.connection_cap():
             victim = next(iter(waiting), None)
             if victim is None:  # every connection has a request in flight
-                self._refuse(503, "the server is at its connection limit")
+                # Closed at once: a full server keeps no descriptor for lingering.
+                self._refuse(503, "the server is at its connection limit", linger=False)
                 return
             victim._drop()
         self._await_head()
@@ -110,6 +113,8 @@ class GuardedProtocol(HttpToolsProtocol):
     def connection_lost(self, exc: Exception | None) -> None:
         """Forget the connection."""
         self._stop_head_timer()
+        if self._linger_timer is not None:
+            self._linger_timer.cancel()
         self._idle_table.pop(self, None)
         super().connection_lost(exc)
 
@@ -146,7 +151,7 @@ class GuardedProtocol(HttpToolsProtocol):
         if not self.transport.is_closing():
             self.transport.close()
 
-    def _refuse(self, status: int, message: str) -> None:
+    def _refuse(self, status: int, message: str, *, linger: bool = True) -> None:
         self._idle_table.pop(self, None)
         self._stop_head_timer()
         if self.transport.is_closing():
@@ -158,11 +163,28 @@ class GuardedProtocol(HttpToolsProtocol):
             b"content-length: %d\r\nconnection: close\r\n\r\n%s"
             % (status, reason.get(status, b"Service Unavailable"), len(body), body)
         )
-        self.transport.close()
+        if linger and self.transport.can_write_eof():
+            self._linger()
+        else:
+            self.transport.close()
+
+    def _linger(self) -> None:
+        """Stop writing; close when the client does, or ``LINGER_SECONDS`` from now.
+
+        A refused client is often still sending (the rest of a slow or huge
+        head). Closing the socket then would answer those bytes with a reset,
+        and a reset makes many clients drop the answer they have not read yet
+        (RFC 9112, section 9.6). Half-closed, the answer ends in a clean end of
+        stream; what still arrives is discarded unread, for a bounded time.
+        """
+        self.transport.write_eof()
+        self._linger_timer = self.loop.call_later(self.LINGER_SECONDS, self.transport.close)
 
     # Parser input
     def data_received(self, data: bytes) -> None:
         """Feed the parser, answering 431 once the head passes its cap."""
+        if self._linger_timer is not None:  # refused: what still comes is not read
+            return
         self._unset_keepalive_if_required()
         if self._head_timer is None and self.cycle is not None and self.cycle.response_complete:
             # The next request on a kept-alive connection. Most arrive whole in
