@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import resource
 import select
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -72,6 +74,22 @@ def test_a_slowloris_pool_is_answered_408_and_dropped(shop: Path, tmp_path: Path
         assert web.get(live.url + "/healthz").status_code == 200
 
 
+class QuickLinger(QuickHead):
+    LINGER_SECONDS = 0.2
+
+
+@contextlib.contextmanager
+def _head_begun(shop: Path, tmp_path: Path, protocol: type) -> Iterator[socket.socket]:
+    """A socket to a fresh server that has sent a request line and one header, no more."""
+    cfg = ServerConfig(declaration=shop, db=f"sqlite:///{tmp_path / 'l.db'}", rate=0, burst=0)
+    with (
+        GuardedServer(cfg, protocol) as live,
+        socket.create_connection(("127.0.0.1", live.port), timeout=BOUND) as sock,
+    ):
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: shop.example\r\n")
+        yield sock
+
+
 def test_a_client_still_sending_when_answered_408_reads_the_answer_to_its_end(
     shop: Path, tmp_path: Path
 ) -> None:
@@ -79,12 +97,7 @@ def test_a_client_still_sending_when_answered_408_reads_the_answer_to_its_end(
     # reset, and a reset makes many clients (asyncio's streams, browsers) drop
     # the 408 they have not read yet. The server stops writing, discards what
     # still comes, and the client reads the answer and then a clean end.
-    cfg = ServerConfig(declaration=shop, db=f"sqlite:///{tmp_path / 'l.db'}", rate=0, burst=0)
-    with (
-        GuardedServer(cfg, QuickHead) as live,
-        socket.create_connection(("127.0.0.1", live.port), timeout=BOUND) as sock,
-    ):
-        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: shop.example\r\n")
+    with _head_begun(shop, tmp_path, QuickHead) as sock:
         answered = 0
         for i in range(int(BOUND / 0.01)):  # one header a beat, never the blank line
             sock.sendall(b"X-%d: y\r\n" % i)
@@ -99,23 +112,16 @@ def test_a_client_still_sending_when_answered_408_reads_the_answer_to_its_end(
     assert got.endswith(b"the request head did not arrive in time")
 
 
-class QuickLinger(QuickHead):
-    LINGER_SECONDS = 0.2
-
-
 def test_a_refused_client_that_never_stops_sending_is_cut_off_after_the_linger(
     shop: Path, tmp_path: Path
 ) -> None:
-    cfg = ServerConfig(declaration=shop, db=f"sqlite:///{tmp_path / 'l.db'}", rate=0, burst=0)
     with (
-        GuardedServer(cfg, QuickLinger) as live,
-        socket.create_connection(("127.0.0.1", live.port), timeout=BOUND) as sock,
+        _head_begun(shop, tmp_path, QuickLinger) as sock,
+        pytest.raises((BrokenPipeError, ConnectionResetError)),
     ):
-        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: shop.example\r\n")
-        with pytest.raises((BrokenPipeError, ConnectionResetError)):
-            for i in range(int(BOUND / 0.01)):  # ends when the server closes for good
-                sock.sendall(b"X-%d: y\r\n" % i)
-                time.sleep(0.01)
+        for i in range(int(BOUND / 0.01)):  # ends when the server closes for good
+            sock.sendall(b"X-%d: y\r\n" % i)
+            time.sleep(0.01)
 
 
 def test_an_idle_connection_that_never_speaks_is_closed(shop: Path, tmp_path: Path) -> None:
