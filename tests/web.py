@@ -3,8 +3,8 @@
 Every client httpx makes builds a TLS context unless it is given one, and
 loads certifi's certificate bundle into it; ``httpx.get`` and the other
 one-request functions make a client each time. That is about 40 ms of CPU per
-request, even to a plain-http server on loopback, and the tests make well over
-a thousand requests to live servers: the larger part of a quick run's CPU.
+request, even to a plain-http server on loopback, and the tests make hundreds
+of requests to live servers: it was the larger part of the tests' own CPU.
 
 These functions take the same arguments as httpx's and share one context, made
 on first use. Requests keep httpx's behaviour otherwise: each one-request call
