@@ -9,11 +9,13 @@ import select
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from starlette.types import Receive, Scope, Send
 
 from samtycke.ledger import Ledger
 from samtycke.server import ServerConfig
@@ -122,6 +124,37 @@ def test_a_refused_client_that_never_stops_sending_is_cut_off_after_the_linger(
         for i in range(int(BOUND / 0.01)):  # ends when the server closes for good
             sock.sendall(b"X-%d: y\r\n" % i)
             time.sleep(0.01)
+
+
+class QuickBodyLongLinger(GuardedProtocol):
+    BODY_SECONDS = 0.15
+    LINGER_SECONDS = BOUND * 10  # longer than the test waits: only the refusal can end it
+
+
+def test_an_app_waiting_for_a_body_hears_of_the_408_while_the_client_lingers(
+    shop: Path, tmp_path: Path
+) -> None:
+    heard = threading.Event()
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            for answer in ("lifespan.startup.complete", "lifespan.shutdown.complete"):
+                await receive()
+                await send({"type": answer})
+            return
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        heard.set()
+
+    cfg = ServerConfig(declaration=shop, db=f"sqlite:///{tmp_path / 'l.db'}", rate=0, burst=0)
+    with (
+        GuardedServer(cfg, QuickBodyLongLinger, app=app) as live,  # type: ignore[arg-type]
+        socket.create_connection(("127.0.0.1", live.port), timeout=BOUND) as sock,
+    ):
+        sock.sendall(b"POST /v1/consents HTTP/1.1\r\nHost: shop.example\r\n")
+        sock.sendall(b"Content-Length: 500\r\n\r\n{")  # and nothing more, nor a close
+        assert sock.recv(4096).startswith(b"HTTP/1.1 408 ")
+        assert heard.wait(BOUND)  # before the client closes and long before the linger ends
 
 
 def test_an_idle_connection_that_never_speaks_is_closed(shop: Path, tmp_path: Path) -> None:

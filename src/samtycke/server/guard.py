@@ -179,6 +179,13 @@ class GuardedProtocol(HttpToolsProtocol):
         """
         self.transport.write_eof()
         self._linger_timer = self.loop.call_later(self.LINGER_SECONDS, self.transport.close)
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            # As uvicorn does when a connection is lost: an app still waiting
+            # for the body hears now that it will not come, and nothing it
+            # sends after the refusal is written.
+            cycle.disconnected = True
+            cycle.message_event.set()
 
     # Parser input
     def data_received(self, data: bytes) -> None:
