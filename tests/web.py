@@ -33,39 +33,11 @@ def request(method: str, url: str, **kwargs: Any) -> httpx.Response:
     return httpx.request(method, url, verify=tls(), **kwargs)  # noqa: TID251
 
 
-def get(url: str, **kwargs: Any) -> httpx.Response:
-    """``httpx.get`` with the shared TLS context."""
-    return request("GET", url, **kwargs)
-
-
-def head(url: str, **kwargs: Any) -> httpx.Response:
-    """``httpx.head`` with the shared TLS context."""
-    return request("HEAD", url, **kwargs)
-
-
-def options(url: str, **kwargs: Any) -> httpx.Response:
-    """``httpx.options`` with the shared TLS context."""
-    return request("OPTIONS", url, **kwargs)
-
-
-def post(url: str, **kwargs: Any) -> httpx.Response:
-    """``httpx.post`` with the shared TLS context."""
-    return request("POST", url, **kwargs)
-
-
-def put(url: str, **kwargs: Any) -> httpx.Response:
-    """``httpx.put`` with the shared TLS context."""
-    return request("PUT", url, **kwargs)
-
-
-def patch(url: str, **kwargs: Any) -> httpx.Response:
-    """``httpx.patch`` with the shared TLS context."""
-    return request("PATCH", url, **kwargs)
-
-
-def delete(url: str, **kwargs: Any) -> httpx.Response:
-    """``httpx.delete`` with the shared TLS context."""
-    return request("DELETE", url, **kwargs)
+# The methods the tests use; any other goes through ``request(method, url)``.
+get = functools.partial(request, "GET")
+options = functools.partial(request, "OPTIONS")
+post = functools.partial(request, "POST")
+put = functools.partial(request, "PUT")
 
 
 def client(**kwargs: Any) -> httpx.Client:
