@@ -44,3 +44,27 @@ def test_a_database_that_refuses_the_write_records_nothing_and_fails_nothing(
         with led.engine.begin() as conn:
             conn.exec_driver_sql("DROP TABLE console_runs")
         assert record_run(led.engine, "verify", True, "x") is False
+
+
+def test_an_anchor_that_fails_is_recorded_as_failed(tmp_path: Path) -> None:
+    from tests.server.conftest import free_port
+
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    with open_ledger(url) as led:
+        led.append([decision(0)])
+    runner = CliRunner()
+    key = str(tmp_path / "key.pem")
+    anchor = ["ledger", "anchor", "--db", url, "--key", key, "--out"]
+    assert runner.invoke(main, [*anchor, str(tmp_path / "anchors")]).exit_code == 0
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder\n", encoding="utf-8")
+    nobody = f"http://127.0.0.1:{free_port()}/"
+    for args, said in (
+        ([str(blocked / "anchors")], "cannot write the anchor into"),
+        ([str(tmp_path / "anchors"), "--tsa", nobody], "cannot reach the time-stamp authority"),
+    ):
+        result = runner.invoke(main, anchor + args)
+        assert result.exit_code == 2 and said in result.stderr
+        with Ledger(url) as led:
+            run = last_runs(led.engine)["anchor"]
+        assert not run.ok and said in run.detail  # the console shows FAILED, not the last success

@@ -82,7 +82,25 @@ class Anchor:
 def write_anchor(
     ledger: Ledger, out: Path, key: SigningKey, tsa: str | None = None, at_us: int | None = None
 ) -> tuple[Path, dict[str, Any]]:
-    """Sign the current head and Merkle root into a new file in ``out``."""
+    """Sign the current head and Merkle root into a new file in ``out``.
+
+    The outcome is kept as the last anchor run, a failure too, so the console
+    never shows an old success while anchoring fails.
+    """
+    stamp = now_us() if at_us is None else at_us
+    try:
+        path, statement = _write(ledger, out, key, tsa, stamp)
+    except (LedgerError, SQLAlchemyError) as exc:
+        record_run(ledger.engine, "anchor", False, str(exc), stamp)
+        raise
+    seq, head_hash = statement["seq"], statement["hash"]
+    record_run(ledger.engine, "anchor", True, f"seq {seq} hash {head_hash} → {path.name}", stamp)
+    return path, statement
+
+
+def _write(
+    ledger: Ledger, out: Path, key: SigningKey, tsa: str | None, stamp: int
+) -> tuple[Path, dict[str, Any]]:
     with ledger.reading() as view:
         head = view.head()
         nodes = missing_nodes(view, head.seq)  # computed without holding the write lock
@@ -95,7 +113,6 @@ def write_anchor(
                 store_nodes(View(conn), nodes)
         except SQLAlchemyError:
             pass  # a read-only role can still anchor; the cache just stays empty
-    stamp = now_us() if at_us is None else at_us
     statement = {
         "kind": ANCHOR_KIND,
         "format": 1,
@@ -120,9 +137,6 @@ def write_anchor(
             _write_new(path.with_suffix(".tsr"), reply)
     except OSError as exc:
         raise LedgerError(f"cannot write the anchor into {out}: {exc.strerror or exc}") from None
-    record_run(
-        ledger.engine, "anchor", True, f"seq {head.seq} hash {head.hash} → {path.name}", stamp
-    )
     return path, statement
 
 
