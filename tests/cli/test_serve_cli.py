@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -103,6 +104,35 @@ def test_a_bad_monitor_setting_stops_serve_in_one_line(
     assert result.exit_code == 2
     assert result.stderr.startswith("samtycke: ") and message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("SAMTYCKE_ANCHORS", "{tmp}/a-file", "SAMTYCKE_ANCHORS: {tmp}/a-file is not a folder"),
+        ("SAMTYCKE_ANCHORS", "{tmp}/a-file/anchors", "cannot make the folder"),
+        ("SAMTYCKE_TSA", "tsa.example", "SAMTYCKE_TSA has value 'tsa.example'"),
+        ("SAMTYCKE_TSA", "ftp://tsa.example/", "give an http:// or https:// URL"),
+    ],
+)
+def test_an_anchor_setting_it_cannot_use_stops_serve_in_one_line(
+    tmp_path: Path, name: str, value: str, message: str
+) -> None:
+    # Found at start, not an hour later by the first scheduled anchor.
+    decl = write_site(tmp_path, "shop", "shop.example")
+    (tmp_path / "a-file").write_text("not a folder\n", encoding="utf-8")
+    env = {
+        "SAMTYCKE_ANCHORS": str(tmp_path / "anchors"),
+        "SAMTYCKE_SIGNING_KEY": str(tmp_path / "key.pem"),
+        name: value.format(tmp=tmp_path),
+    }
+    args = ["serve", "--declaration", str(decl), "--db", f"sqlite:///{tmp_path / 'l.db'}"]
+    with socket.create_server(("127.0.0.1", 0)) as taken:  # were it accepted: exit 3, not a hang
+        args += ["--port", str(taken.getsockname()[1])]
+        result = CliRunner().invoke(main, args, env=env)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith("samtycke: ") and message.format(tmp=tmp_path) in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
 def test_a_setting_it_refuses_stops_it_before_the_server_is_loaded() -> None:

@@ -197,3 +197,17 @@ def test_cached_subtrees_serve_proofs_and_a_wrong_one_only_fails(
     sql(ledger, "UPDATE merkle_nodes SET hash = ? WHERE lo = 1024", ("ab" * 32,))  # on its path
     with ledger.reading() as view, pytest.raises(ProofError, match="not under the anchor"):
         build_bundle(view, receipt, load_anchors(tmp_path / "a"))
+
+
+def test_a_time_stamp_authority_is_asked_over_http_only(tmp_path: Path) -> None:
+    from samtycke.errors import LedgerError
+    from samtycke.ledger.tsa import request_timestamp, url_problem
+
+    secret = tmp_path / "secret"
+    secret.write_bytes(b"never read as a reply")
+    for url in (secret.as_uri(), "tsa.example", "http://", "https://[::1"):
+        assert url_problem(url) is not None
+        with pytest.raises(LedgerError, match="give an http:// or https:// URL"):
+            request_timestamp(url, bytes(32))
+    assert url_problem("https://freetsa.example/tsr") is None
+    assert url_problem("http://127.0.0.1:8080/") is None

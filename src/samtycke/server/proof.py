@@ -30,6 +30,7 @@ from starlette.responses import JSONResponse
 from samtycke.errors import LedgerError
 from samtycke.ledger import Ledger
 from samtycke.ledger.signing import SigningKey, key_set
+from samtycke.ledger.tsa import url_problem
 from samtycke.server.config import ConfigError
 
 log = logging.getLogger("samtycke.proof")
@@ -70,11 +71,15 @@ def settings_from_env(env: Mapping[str, str], db_url: str) -> ProofSettings:
         )
     anchors = env.get("SAMTYCKE_ANCHORS") or None
     key = env.get("SAMTYCKE_SIGNING_KEY") or None
+    tsa = env.get("SAMTYCKE_TSA") or None
+    problem = None if tsa is None else url_problem(tsa)
+    if problem is not None:
+        raise ConfigError(f"SAMTYCKE_TSA has value {tsa!r}: {problem}")
     return ProofSettings(
         key_file=Path(key) if key else default_key_file(db_url),
         anchors=Path(anchors) if anchors else None,
         anchor_every=every,
-        tsa=env.get("SAMTYCKE_TSA") or None,
+        tsa=tsa,
     )
 
 
@@ -82,6 +87,28 @@ def load_key(settings: ProofSettings) -> SigningKey:
     """The signing key, made on first start."""
     settings.key_file.parent.mkdir(parents=True, exist_ok=True)
     return SigningKey.load(settings.key_file, create=True)
+
+
+def open_proof(settings: ProofSettings) -> SigningKey:
+    """What serving needs of the proof settings: the key, and a folder anchors can go into.
+
+    A folder that cannot take files is refused at start (ConfigError), not
+    found by the first scheduled anchor an hour later. It is made when
+    missing; nothing is written into it to try, as it may be write-once storage.
+    """
+    folder = settings.anchors
+    if folder is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            raise ConfigError(f"SAMTYCKE_ANCHORS: {folder} is not a folder") from None
+        except OSError as exc:
+            raise ConfigError(
+                f"SAMTYCKE_ANCHORS: cannot make the folder {folder}: {exc.strerror or exc}"
+            ) from None
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise ConfigError(f"SAMTYCKE_ANCHORS: {folder} is not writable by this user")
+    return load_key(settings)
 
 
 class Anchorer:

@@ -27,7 +27,7 @@ from samtycke.ledger import Ledger
 from samtycke.server.app import create_app
 from samtycke.server.config import ServerConfig
 from samtycke.server.guard import raise_descriptor_limit
-from samtycke.server.proof import load_key, settings_from_env
+from samtycke.server.proof import open_proof, settings_from_env
 from samtycke.server.sites import load_sites
 
 KEEP_ALIVE_SECONDS = 5
@@ -42,7 +42,7 @@ def preflight(config: ServerConfig) -> list[str]:
     before uvicorn starts and would print a traceback instead.
     """
     sites = load_sites(config.declaration)
-    load_key(settings_from_env(os.environ, config.db))  # a bad key or setting: one line
+    open_proof(settings_from_env(os.environ, config.db))  # a bad key or setting: one line
     from samtycke.monitor.settings import settings_from_env as monitor_settings
 
     monitor_settings(os.environ)  # SAMTYCKE_MONITOR and SAMTYCKE_SMTP_*, the same

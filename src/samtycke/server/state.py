@@ -13,7 +13,7 @@ from samtycke.server import errors
 from samtycke.server.assets import AssetCache
 from samtycke.server.client import RateLimiter
 from samtycke.server.config import ServerConfig
-from samtycke.server.proof import Anchorer, load_key, settings_from_env
+from samtycke.server.proof import Anchorer, open_proof, settings_from_env
 from samtycke.server.refusals import RefusalLog
 from samtycke.server.sites import Site, Versions
 from samtycke.server.writer import GroupWriter
@@ -41,7 +41,7 @@ class ServerState:
         migration runs under a lock and is applied once.
         """
         proof = settings_from_env(os.environ, self.config.db)
-        self.signing_key = load_key(proof)
+        self.signing_key = open_proof(proof)
         self.ledger = Ledger(self.config.ledger_url, migrate=True)
         self.versions = Versions(self.ledger, self.sites)
         key = self.signing_key
