@@ -21,8 +21,11 @@ from tests.server.conftest import free_port
 class ServeProcess:
     """``python -m samtycke serve`` in its own session, so kill -9 takes every worker."""
 
-    def __init__(self, declaration: Path, db: str, *, workers: int = 1) -> None:
+    def __init__(
+        self, declaration: Path, db: str, *, workers: int = 1, env: dict[str, str] | None = None
+    ) -> None:
         self.declaration, self.db, self.workers = declaration, db, workers
+        self.env = env or {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -37,7 +40,7 @@ class ServeProcess:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             start_new_session=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **self.env},
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -167,3 +167,124 @@ def test_a_bad_anchor_interval_is_one_line(monkeypatch: pytest.MonkeyPatch) -> N
 
     with pytest.raises(ConfigError, match="SAMTYCKE_ANCHOR_EVERY has value 'often'"):
         settings_from_env({"SAMTYCKE_ANCHOR_EVERY": "often"}, "sqlite:///x.db")
+
+
+def test_processes_on_one_ledger_anchor_each_round_once(db_url: str, tmp_path: Path) -> None:
+    from samtycke.ledger import Ledger
+    from samtycke.ledger.anchors import load_anchors
+    from samtycke.ledger.store import now_us
+    from samtycke.server.proof import Anchorer, ProofSettings, load_key
+    from tests.ledger.conftest import decision, open_ledger
+
+    folder = tmp_path / "anchors"
+    settings = ProofSettings(key_file=tmp_path / "key.pem", anchors=folder, anchor_every=60)
+    key = load_key(settings)
+    minute, t = 60_000_000, now_us()
+    with open_ledger(db_url) as one, Ledger(db_url) as two:  # two processes' connections
+        first, second = Anchorer(one, key, settings), Anchorer(two, key, settings)
+        one.append([decision(0)])
+        assert first.anchor_now(t) is True
+        two.append([decision(1)])
+        assert second.anchor_now(t + 70_000) is False  # its turn in a round already taken
+        assert first.anchor_now(t + minute) is True  # the next round: the chain has moved
+        assert second.anchor_now(t + minute + 70_000) is False
+        assert second.anchor_now(t + 2 * minute) is False  # a round, but nothing new
+        restarted = Anchorer(two, key, settings)
+        assert restarted.anchor_now(t + 3 * minute) is False  # the ledger remembers
+    assert [a.seq for a in load_anchors(folder)] == [1, 2]
+
+
+def test_an_empty_chain_is_not_anchored(tmp_path: Path) -> None:
+    from samtycke.ledger.store import now_us
+    from samtycke.server.proof import Anchorer, ProofSettings, load_key
+    from tests.ledger.conftest import open_ledger
+
+    settings = ProofSettings(tmp_path / "key.pem", anchors=tmp_path / "a", anchor_every=60)
+    with open_ledger(f"sqlite:///{tmp_path / 'l.db'}") as led:
+        assert Anchorer(led, load_key(settings), settings).anchor_now(now_us()) is False
+    assert not (tmp_path / "a").exists() or not any((tmp_path / "a").iterdir())
+
+
+def test_a_round_that_fails_leaves_the_next_round_to_try_again(tmp_path: Path) -> None:
+    from samtycke.errors import LedgerError
+    from samtycke.ledger.anchors import load_anchors
+    from samtycke.ledger.runs import last_runs
+    from samtycke.ledger.store import now_us
+    from samtycke.server.proof import Anchorer, ProofSettings, load_key
+    from tests.ledger.conftest import decision, open_ledger
+
+    blocked = tmp_path / "mount"
+    blocked.write_text("not mounted yet\n", encoding="utf-8")
+    settings = ProofSettings(tmp_path / "key.pem", anchors=blocked / "anchors", anchor_every=60)
+    anchorer_key = load_key(settings)
+    t = now_us()
+    with open_ledger(f"sqlite:///{tmp_path / 'l.db'}") as led:
+        led.append([decision(0)])
+        anchorer = Anchorer(led, anchorer_key, settings)
+        with pytest.raises(LedgerError, match="cannot write the anchor"):
+            anchorer.anchor_now(t)
+        assert not last_runs(led.engine)["anchor"].ok
+        blocked.unlink()
+        assert anchorer.anchor_now(t + 60_000_000) is True
+        assert last_runs(led.engine)["anchor"].ok
+    assert [a.seq for a in load_anchors(blocked / "anchors")] == [1]
+
+
+def test_two_worker_processes_write_one_anchor_per_head(tmp_path: Path) -> None:
+    import time
+
+    from samtycke.ledger.anchors import load_anchors
+    from tests.server.conftest import write_site
+    from tests.server.process import ServeProcess
+    from tests.server.test_reliability import body_for
+
+    decl = write_site(tmp_path, "shop", "shop.example")
+    folder = tmp_path / "anchors"
+    env = {
+        "SAMTYCKE_ANCHORS": str(folder),
+        "SAMTYCKE_ANCHOR_EVERY": "1",
+        "SAMTYCKE_SIGNING_KEY": str(tmp_path / "key.pem"),
+    }
+    server = ServeProcess(decl, f"sqlite:///{tmp_path / 'l.db'}", workers=2, env=env).start()
+    try:
+        assert web.post(server.url + "/v1/consents", json=body_for(decl)).status_code == 201
+        deadline = time.monotonic() + 30
+        while not list(folder.glob("anchor-000000000001-*.json")):
+            assert time.monotonic() < deadline, "no anchor of the first record in 30 s"
+            time.sleep(0.05)
+        # Each worker has its round every second: in 1.2 s both have had one
+        # since that anchor (on a slower machine the check sees less, never more).
+        time.sleep(1.2)
+    finally:
+        server.stop()
+    assert [a.seq for a in load_anchors(folder)] == [1]
+
+
+def test_an_unforeseen_error_does_not_end_the_schedule(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import threading
+
+    from samtycke.server.proof import Anchorer, ProofSettings, load_key
+    from tests.ledger.conftest import open_ledger
+
+    settings = ProofSettings(tmp_path / "key.pem", anchors=tmp_path / "a", anchor_every=0.01)
+    rounds: list[int | None] = []
+    again = threading.Event()
+
+    class Flaky(Anchorer):
+        def anchor_now(self, at_us: int | None = None) -> bool:
+            rounds.append(at_us)
+            if len(rounds) == 1:
+                raise RuntimeError("something nobody foresaw")
+            again.set()
+            return False
+
+    with open_ledger(f"sqlite:///{tmp_path / 'l.db'}") as led:
+        anchorer = Flaky(led, load_key(settings), settings)
+        anchorer.start()
+        try:
+            assert again.wait(20), "the schedule ended with the first error"
+        finally:
+            anchorer.stop()
+    assert "scheduled anchor failed" in caplog.text and "something nobody foresaw" in caplog.text

@@ -3,13 +3,17 @@
 One row per kind, replaced by each run. Writing it is best-effort: ``verify``
 and ``anchor`` need only ``SELECT``, so under a read-only role the run is
 simply not recorded, and a database too old to have the table records nothing.
+
+A scheduled job that every server process runs on one ledger also takes its
+rounds here (``take_round``): the row ``<kind>-round`` holds when a round was
+last taken and for which chain head, so one process does each round.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from samtycke.ledger import schema
@@ -55,3 +59,33 @@ def last_runs(engine: Engine) -> dict[str, Run]:
     with engine.connect() as conn:
         rows = conn.execute(select(_T.c.kind, _T.c.ran_us, _T.c.ok, _T.c.detail)).all()
     return {k: Run(k, int(t), bool(ok), d) for k, t, ok, d in rows}
+
+
+def take_round(engine: Engine, kind: str, head_seq: int, at_us: int, gap_us: int) -> bool:
+    """Take the scheduled round of ``kind`` for the chain head ``head_seq``; False when not ours.
+
+    It is ours when no round was taken for this head and none in the last
+    ``gap_us``. One statement decides, so of the processes that arrive at once
+    one takes the round and the others see it taken.
+    """
+    head = str(head_seq)
+    ins = insert_for(engine.dialect.name, _T).values(
+        kind=f"{kind}-round", ran_us=at_us, ok=1, detail=head
+    )
+    stmt = ins.on_conflict_do_update(
+        index_elements=[_T.c.kind],
+        set_={"ran_us": at_us, "detail": head},
+        where=(_T.c.ran_us <= at_us - gap_us) & (_T.c.detail != head),
+    )
+    with engine.begin() as conn:  # an INSERT's count is kept only when asked for
+        return conn.execute(stmt.execution_options(preserve_rowcount=True)).rowcount == 1
+
+
+def round_done(engine: Engine, kind: str, head_seq: int | None) -> None:
+    """The round taken anchored ``head_seq`` (the head may have moved meanwhile), or failed (None).
+
+    After a failure the next round may take the same head again.
+    """
+    head = "" if head_seq is None else str(head_seq)
+    with engine.begin() as conn:
+        conn.execute(update(_T).where(_T.c.kind == f"{kind}-round").values(detail=head))

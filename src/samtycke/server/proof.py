@@ -15,6 +15,7 @@ SAMTYCKE_TSA                (none)                                      RFC 3161
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -23,13 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from samtycke.errors import LedgerError
 from samtycke.ledger import Ledger
 from samtycke.ledger.signing import SigningKey, key_set
+from samtycke.ledger.store import now_us
 from samtycke.ledger.tsa import url_problem
 from samtycke.server.config import ConfigError
 
@@ -112,12 +114,20 @@ def open_proof(settings: ProofSettings) -> SigningKey:
 
 
 class Anchorer:
-    """Writes an anchor every ``anchor_every`` seconds when the chain has moved."""
+    """Writes an anchor every ``anchor_every`` seconds when the chain has moved.
+
+    Every process serving the ledger runs one; the ledger hands each round to
+    one of them (``take_round``), so several workers still write one anchor
+    per round, and a restart does not anchor a head already anchored.
+    """
+
+    # A round is the process's when the last was taken this much of the interval
+    # before: whichever process's timer comes first takes it, the rest see it taken.
+    ROUND_SHARE = 0.9
 
     def __init__(self, ledger: Ledger, key: SigningKey, settings: ProofSettings) -> None:
         self._ledger, self._key, self._settings = ledger, key, settings
         self._stop = threading.Event()
-        self._last_seq = -1
         self._thread = threading.Thread(target=self._run, name="samtycke-anchor", daemon=True)
 
     def start(self) -> None:
@@ -129,24 +139,37 @@ class Anchorer:
         self._stop.set()
         self._thread.join(timeout=30)
 
-    def anchor_now(self) -> bool:
-        """Write one anchor if the head moved since the last; True when written."""
+    def anchor_now(self, at_us: int | None = None) -> bool:
+        """This round: write one anchor if the round is ours and the head moved; True when written."""
         from samtycke.ledger.anchors import write_anchor
+        from samtycke.ledger.runs import round_done, take_round
 
         assert self._settings.anchors is not None
-        head = self._ledger.head()
-        if head.seq == self._last_seq:
-            return False
-        write_anchor(self._ledger, self._settings.anchors, self._key, self._settings.tsa)
-        self._last_seq = head.seq
+        at = now_us() if at_us is None else at_us
+        gap = int(self._settings.anchor_every * self.ROUND_SHARE * 1_000_000)
+        engine, head = self._ledger.engine, self._ledger.head().seq
+        if head == 0 or not take_round(engine, "anchor", head, at, gap):
+            return False  # nothing recorded yet, or not this process's round
+        try:
+            _, statement = write_anchor(
+                self._ledger, self._settings.anchors, self._key, self._settings.tsa, at
+            )
+        except Exception:
+            with contextlib.suppress(SQLAlchemyError):
+                round_done(engine, "anchor", None)
+            raise
+        if statement["seq"] != head:
+            round_done(engine, "anchor", statement["seq"])
         return True
 
     def _run(self) -> None:
         while not self._stop.wait(self._settings.anchor_every):
             try:
                 self.anchor_now()
-            except LedgerError as exc:  # the next round tries again
+            except (LedgerError, SQLAlchemyError) as exc:  # the next round tries again
                 log.warning("samtycke: scheduled anchor failed: %s", exc)
+            except Exception:  # nor does anything unforeseen end anchoring for good
+                log.exception("samtycke: scheduled anchor failed")
 
 
 async def keys_json(request: Request) -> JSONResponse:
