@@ -100,18 +100,35 @@ def test_a_client_still_sending_when_answered_408_reads_the_answer_to_its_end(
     # the 408 they have not read yet. The server stops writing, discards what
     # still comes, and the client reads the answer and then a clean end.
     with _head_begun(shop, tmp_path, QuickHead) as sock:
-        answered = 0
-        for i in range(int(BOUND / 0.01)):  # one header a beat, never the blank line
-            sock.sendall(b"X-%d: y\r\n" % i)
-            if select.select([sock], [], [], 0.01)[0]:
-                answered += 1  # the answer is there: send on a little, as a client would
-                if answered == 5:
-                    break
-        got = b""
-        while chunk := sock.recv(4096):
-            got += chunk
+        got = _send_past_the_answer(sock)  # one header a beat, never the blank line
     assert got.startswith(b"HTTP/1.1 408 "), got[:80]
     assert got.endswith(b"the request head did not arrive in time")
+
+
+def _send_past_the_answer(sock: socket.socket) -> bytes:
+    """Send a header a beat until answered, a few more after it, as a client would; read to the end."""
+    answered = 0
+    for i in range(int(BOUND / 0.01)):
+        sock.sendall(b"X-%d: y\r\n" % i)
+        if select.select([sock], [], [], 0.01)[0]:
+            answered += 1  # the answer is there: send on a little
+            if answered == 5:
+                break
+    got = b""
+    while chunk := sock.recv(4096):
+        got += chunk
+    return got
+
+
+def test_a_client_still_sending_after_a_malformed_head_reads_its_400(
+    shop: Path, tmp_path: Path
+) -> None:
+    # The parser's refusal is the guard's too: a half-close, not a reset.
+    with _head_begun(shop, tmp_path, GuardedProtocol) as sock:
+        sock.sendall(b"Content-Length: twelve\r\n")
+        got = _send_past_the_answer(sock)
+    assert got.startswith(b"HTTP/1.1 400 "), got[:80]
+    assert got.endswith(b"Invalid HTTP request received.")
 
 
 def test_a_refused_client_that_never_stops_sending_is_cut_off_after_the_linger(

@@ -156,7 +156,11 @@ class GuardedProtocol(HttpToolsProtocol):
         self._stop_head_timer()
         if self.transport.is_closing():
             return
-        reason = {408: b"Request Timeout", 431: b"Request Header Fields Too Large"}
+        reason = {
+            400: b"Bad Request",
+            408: b"Request Timeout",
+            431: b"Request Header Fields Too Large",
+        }
         body = message.encode()
         self.transport.write(
             b"HTTP/1.1 %d %s\r\ncontent-type: text/plain; charset=utf-8\r\n"
@@ -167,6 +171,10 @@ class GuardedProtocol(HttpToolsProtocol):
             self._linger()
         else:
             self.transport.close()
+
+    def send_400_response(self, msg: str) -> None:
+        """uvicorn's answer to a request it cannot parse, refused as the guard refuses (lingering)."""
+        self._refuse(400, msg)
 
     def _linger(self) -> None:
         """Stop writing; close when the client does, or ``LINGER_SECONDS`` from now.
