@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import pytest
@@ -147,3 +148,43 @@ def test_unreferenced_snapshots_are_listed(ledger: Ledger) -> None:
     ledger.add_snapshot("shop", 2, fp, content)
     ledger.append([decision(1)])
     assert verify_chain(ledger).unreferenced == [fp]
+
+
+def _without_constraints(led: Ledger) -> None:
+    """Rebuild consent_records as a plain copy: no primary key, no NOT NULL, no index."""
+    t.sql(led, "CREATE TABLE records_copy AS SELECT * FROM consent_records")
+    t.sql(led, "DROP TABLE consent_records")
+    t.sql(led, "ALTER TABLE records_copy RENAME TO consent_records")
+
+
+def _add_row(led: Ledger, rec: object) -> None:
+    marks = ", ".join("?" * len(RECORD_COLUMNS))
+    columns = ", ".join(RECORD_COLUMNS)
+    t.sql(led, f"INSERT INTO consent_records ({columns}) VALUES ({marks})", record_values(rec))
+
+
+def test_a_second_row_at_a_seq_where_a_page_ends_is_named(ledger: Ledger) -> None:
+    # Read a page at a time, each after the last seq of the one before, the walk
+    # would skip it; the person's history would show the forged decision.
+    recs = ledger.append([decision(i) for i in range(4)])
+    _without_constraints(ledger)
+    victim = recs[1]
+    forged = dataclasses.replace(
+        recs[0].decision, record_id="9" * 32, consent_id=victim.decision.consent_id
+    )
+    _add_row(ledger, seal(2, victim.recorded_us, recs[0].hash, forged))
+    assert len(ledger.history(victim.decision.consent_id)) == 2
+    with pytest.raises(BrokenChain, match="seq 2 is stored 2 times") as broken:
+        verify_chain(ledger, page=2)
+    assert broken.value.seq == 2
+
+
+def test_a_row_without_a_seq_is_named(ledger: Ledger) -> None:
+    recs = ledger.append([decision(i) for i in range(3)])
+    _without_constraints(ledger)
+    forged = dataclasses.replace(recs[0].decision, record_id="9" * 32)
+    _add_row(ledger, seal(4, recs[-1].recorded_us, recs[-1].hash, forged))
+    t.sql(ledger, "UPDATE consent_records SET seq = NULL WHERE record_id = ?", ("9" * 32,))
+    with pytest.raises(BrokenChain, match="has no seq: inserted outside the chain") as broken:
+        verify_chain(ledger)
+    assert broken.value.record_id == "9" * 32

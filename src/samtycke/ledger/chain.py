@@ -189,8 +189,34 @@ def verify_view(view: View, now: int, page: int = PAGE) -> Verified:
             f"entry, seq {last} ({prev_us} µs): the head was altered",
             last,
         )
+    _all_walked(view, count)
     unreferenced = sorted(set(snapshots) - referenced)
     return Verified(count, first, head, latest, len(snapshots), unreferenced)
+
+
+def _all_walked(view: View, walked: int) -> None:
+    """Every stored record was one the walk checked.
+
+    The walk reads a page at a time, each after the last seq of the one
+    before. With the primary key dropped, a second row at that seq would be
+    skipped, yet shown in its person's history; without NOT NULL, a row could
+    have no seq at all. One count in the same snapshot finds either.
+    """
+    [(stored,)] = view.rows("SELECT COUNT(*) FROM consent_records")
+    if int(stored) == walked:
+        return
+    for seq, n in view.rows(
+        "SELECT seq, COUNT(*) FROM consent_records GROUP BY seq HAVING COUNT(*) > 1 LIMIT 1"
+    ):
+        if seq is not None:
+            raise BrokenChain(
+                f"seq {seq} is stored {n} times: a record was inserted beside the chain", seq
+            )
+    for (rid,) in view.rows("SELECT record_id FROM consent_records WHERE seq IS NULL LIMIT 1"):
+        raise BrokenChain(f"record id {rid} has no seq: inserted outside the chain", None, rid)
+    raise BrokenChain(
+        f"{int(stored) - walked} stored records are not in the chain the walk checked"
+    )
 
 
 def _run(
