@@ -146,3 +146,18 @@ def test_a_setting_it_refuses_stops_it_before_the_server_is_loaded() -> None:
     )
     assert not {m for m in loaded if m.split(".")[0] in {"starlette", "uvicorn", "sqlalchemy"}}
     assert "samtycke.server.app" not in loaded
+
+
+def test_every_option_names_its_environment_variable_as_deployment_documents_it() -> None:
+    import re
+
+    from samtycke.cli.serve import serve
+
+    table = (Path(__file__).parents[2] / "docs" / "deployment.md").read_text(encoding="utf-8")
+    for param in serve.params:
+        if param.name == "help":
+            continue
+        named = re.search(r"Env: (SAMTYCKE_[A-Z_]+)\.", getattr(param, "help", "") or "")
+        assert named, f"--{param.name}'s help names no SAMTYCKE_* variable"
+        flag = param.opts[0]
+        assert f"| `{named[1]}` | `{flag}` |" in table, (named[1], flag)

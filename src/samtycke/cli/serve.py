@@ -27,10 +27,19 @@ from samtycke.server.config import IP_MODES, config_from_env, parse_rate
 )
 @click.option("--public-url", help="Base URL the banner posts to. Env: SAMTYCKE_PUBLIC_URL.")
 @click.option(
-    "--ip", "ip_mode", type=click.Choice(IP_MODES), help="How client addresses are stored."
+    "--ip",
+    "ip_mode",
+    type=click.Choice(IP_MODES),
+    help="How client addresses are stored. Env: SAMTYCKE_IP.",
 )
-@click.option("--user-agent/--no-user-agent", default=None, help="Store the user agent.")
-@click.option("--rate-limit", help="Per pseudonymised address: RATE/s,BURST or off.")
+@click.option(
+    "--user-agent/--no-user-agent",
+    default=None,
+    help="Store the user agent. Env: SAMTYCKE_USER_AGENT.",
+)
+@click.option(
+    "--rate-limit", help="Per pseudonymised address: RATE/s,BURST or off. Env: SAMTYCKE_RATE_LIMIT."
+)
 def serve(
     declaration: Path | None,
     db: str | None,
