@@ -9,6 +9,7 @@ Library code raises; only the CLI prints and chooses an exit code, read from the
     ├── LocaleError               exit 2  a locale file is missing or broken
     ├── LedgerError               exit 2  the ledger database cannot be used
     │   └── ChainError            exit 1  the hash chain does not verify
+    │       └── ProofError        exit 1  a receipt, anchor or proof does not check out
     ├── BannerBuildError          exit 2  the banner assets cannot be built
     ├── ScanError                 exit 2  the scan cannot run (bad URL, no browser…)
     ├── MonitorError              exit 2  scheduled scans cannot run (no broker, unknown site)
@@ -68,6 +69,10 @@ class ChainError(LedgerError):
     """The ledger's hash chain is broken; names the first bad record."""
 
     exit_code = 1
+
+
+class ProofError(ChainError):
+    """A receipt, anchor or inclusion proof does not check out (exit 1)."""
 
 
 class BannerBuildError(SamtyckeError):

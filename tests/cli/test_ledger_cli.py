@@ -361,6 +361,72 @@ def test_anchor_and_prove(db: str, tmp_path: Path) -> None:
     assert run("ledger", "prove", str(rfile))[0] == 2
 
 
+def test_a_rotated_signing_key_keeps_anchors_and_receipts_provable(db: str, tmp_path: Path) -> None:
+    # Anchors and receipts of the old key stay in use; the published key set
+    # (saved as keys.json) names both keys, and --keys trusts exactly those.
+    from samtycke.ledger.receipts import make_receipt
+    from samtycke.ledger.signing import SigningKey, key_set
+
+    old, new, anchors = tmp_path / "old.pem", tmp_path / "new.pem", tmp_path / "anchors"
+    anchor = ("ledger", "anchor", "--db", db, "--out", str(anchors), "--key")
+    assert run(*anchor, str(old))[0] == 0
+    with Ledger(db) as led:
+        receipt = make_receipt(next(led.iter_records(after_seq=3)), SigningKey.load(old))
+        led.append([decision(7)])
+    assert run(*anchor, str(new))[0] == 0  # rotated: the newest anchor is the new key's
+    rfile, proof, keys = tmp_path / "receipt.json", tmp_path / "proof.json", tmp_path / "keys.json"
+    rfile.write_text(json.dumps(receipt))
+    both = [SigningKey.load(old).public, SigningKey.load(new).public]
+    keys.write_text(json.dumps(key_set(both)))
+
+    code, _, err = run("ledger", "verify", "--db", db, "--anchors", str(anchors))
+    assert code == 1 and "signed by 2 different keys" in err and "--keys" in err
+    code, out, _ = run(
+        "ledger", "verify", "--db", db, "--anchors", str(anchors), "--keys", str(keys)
+    )
+    assert code == 0 and "anchors: 2 checked" in out, out
+    prove = ("ledger", "prove", str(rfile), "--db", db, "--anchors", str(anchors))
+    code, out, err = run(*prove, "--keys", str(keys), "-o", str(proof))
+    assert code == 0 and "anchored at seq 7" in out, err
+    code, _, err = run("ledger", "prove", str(proof))  # offline, without the key set
+    assert code == 1 and "different keys" in err and "--keys" in err
+    code, out, _ = run("ledger", "prove", str(proof), "--keys", str(keys))
+    assert code == 0 and "record 4 is under the Merkle root anchored at seq 7" in out
+
+    keys.write_text(json.dumps(key_set(both[1:])))  # a set without the old key trusts none of it
+    code, _, err = run(
+        "ledger", "verify", "--db", db, "--anchors", str(anchors), "--keys", str(keys)
+    )
+    assert code == 1 and f"signed by key {both[0].kid}, which {keys} does not hold" in err
+    code, _, err = run("ledger", "prove", str(proof), "--keys", str(keys))
+    assert code == 1 and f"signed by key {both[0].kid}, which {keys} does not hold" in err
+    code, _, err = run("ledger", "prove", str(rfile), "--keys", str(keys))
+    assert code == 1 and f"the receipt of record 4 is signed by key {both[0].kid}" in err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{", "not JSON"),
+        ('{"keys": 3}', 'no "keys" list'),
+        ('{"keys": []}', "holds no key"),
+        ('{"keys": [{"kty": "RSA", "n": "x"}]}', "key 1 is not an Ed25519 key"),
+        ('{"keys": [{"kty": "OKP", "crv": "Ed25519", "x": "abc"}]}', "key 1 is not an Ed25519 key"),
+    ],
+)
+def test_a_key_set_it_cannot_use_is_one_line_and_exit_2(
+    db: str, tmp_path: Path, content: str, message: str
+) -> None:
+    keys = tmp_path / "keys.json"
+    keys.write_text(content)
+    anchors = tmp_path / "anchors"
+    anchors.mkdir()
+    code, _, err = run(
+        "ledger", "verify", "--db", db, "--anchors", str(anchors), "--keys", str(keys)
+    )
+    assert code == 2 and err == f"samtycke: {keys}: {message}\n", err
+
+
 @pytest.mark.postgres
 def test_reading_commands_work_with_a_read_only_role(pg_url: str, tmp_path: Path) -> None:
     import secrets as sec

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -21,6 +21,9 @@ from samtycke.cli._common import DB_OPTION, atomic_output
 from samtycke.errors import ChainError, LedgerError
 from samtycke.ledger import FORMATS, Ledger, daily_stats, export_records, format_us, purge
 from samtycke.ledger.retention import MAX_DAYS
+
+if TYPE_CHECKING:
+    from samtycke.ledger.signing import KeySet
 
 _KEY = click.option(
     "--key",
@@ -34,6 +37,13 @@ _ANCHORS = click.option(
     "--anchors",
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder of anchors written by `samtycke ledger anchor`.",
+)
+_KEYS = click.option(
+    "--keys",
+    "key_set",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The server's key set, saved from /.well-known/samtycke-keys.json: trust what any "
+    "of its keys signed (needed once the signing key was rotated).",
 )
 _DATES = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d %H:%M:%S"]
 
@@ -103,16 +113,24 @@ def _open(path: Path | None) -> Iterator[TextIO]:
         raise LedgerError(f"cannot write {where}: {exc.strerror or exc}") from None
 
 
+def _trusted(key_set: Path | None) -> KeySet | None:
+    from samtycke.ledger.signing import KeySet
+
+    return KeySet.read(key_set) if key_set is not None else None
+
+
 @ledger.command("verify")
 @DB_OPTION
 @_ANCHORS
-def verify(db: str, anchors: Path | None) -> None:
+@_KEYS
+def verify(db: str, anchors: Path | None, key_set: Path | None) -> None:
     """Check the chain over one snapshot (and against anchors); exit 1 naming the first bad entry."""
     from samtycke.ledger import verify_chain
     from samtycke.ledger.anchors import check_anchors, load_anchors
     from samtycke.ledger.runs import record_run
 
-    signed = load_anchors(anchors) if anchors is not None else []
+    trusted = _trusted(key_set)
+    signed = load_anchors(anchors, trusted) if anchors is not None else []
     with Ledger(db) as led:
         try:
             result = verify_chain(led, also=lambda view, v: check_anchors(view, v, signed))
@@ -156,30 +174,40 @@ def anchor_cmd(db: str, out: Path, key_file: Path, tsa: str | None) -> None:
 @click.argument("receipt_file", metavar="RECEIPT.json", type=click.Path(path_type=Path))
 @click.option("--db", envvar="SAMTYCKE_DB", help="The ledger (env SAMTYCKE_DB).")
 @_ANCHORS
+@_KEYS
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the proof here."
 )
-def prove(receipt_file: Path, db: str | None, anchors: Path | None, output: Path | None) -> None:
+def prove(
+    receipt_file: Path,
+    db: str | None,
+    anchors: Path | None,
+    key_set: Path | None,
+    output: Path | None,
+) -> None:
     """Show that a receipt's record is in the ledger unaltered (or check a proof offline)."""
     from samtycke.ledger.anchors import load_anchors
     from samtycke.ledger.proofs import PROOF_KIND, build_bundle, check_bundle, check_stored
     from samtycke.ledger.receipts import check_receipt
 
+    trusted = _trusted(key_set)
     data = _read_json(receipt_file)
     if isinstance(data, dict) and data.get("kind") == PROOF_KIND and db is None:
-        st = check_bundle(data)
+        st = check_bundle(data, trusted)
         seq = data["receipt"]["seq"]
         click.echo(f"ok: record {seq} is under the Merkle root anchored at seq {st['seq']}")
         return
-    receipt, _ = check_receipt(data.get("receipt") if _is_bundle(data) else data)
+    receipt, key = check_receipt(data.get("receipt") if _is_bundle(data) else data)
     seq = receipt["seq"]
+    if trusted is not None:
+        trusted.check(key, f"the receipt of record {seq}")
     if db is None:
         click.echo(f"ok: receipt of record {seq} is intact and signed (no --db: not looked up)")
         return
-    signed = load_anchors(anchors) if anchors is not None else []
+    signed = load_anchors(anchors, trusted) if anchors is not None else []
     with Ledger(db) as led, led.reading() as view:
         check_stored(view, receipt)
-        bundle = build_bundle(view, receipt, signed) if signed else None
+        bundle = build_bundle(view, receipt, signed, trusted) if signed else None
     click.echo(f"ok: record {seq} is in the ledger unaltered")
     if bundle is not None:
         click.echo(

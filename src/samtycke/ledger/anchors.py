@@ -30,13 +30,12 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from samtycke.errors import LedgerError
+from samtycke.errors import LedgerError, ProofError
 from samtycke.ledger.chain import BrokenChain, Verified
 from samtycke.ledger.purge_entry import decode_purge
-from samtycke.ledger.receipts import ProofError
 from samtycke.ledger.records import compact_json, format_us
 from samtycke.ledger.runs import record_run
-from samtycke.ledger.signing import PublicKey, SigningKey
+from samtycke.ledger.signing import KeySet, PublicKey, SigningKey
 from samtycke.ledger.store import Ledger, now_us
 from samtycke.ledger.tree import missing_nodes, store_nodes, tree_of
 from samtycke.ledger.tsa import request_timestamp
@@ -149,20 +148,27 @@ def _write_new(path: Path, data: bytes) -> None:
         os.fsync(fh.fileno())
 
 
-def load_anchors(folder: Path, pin: PublicKey | None = None) -> list[Anchor]:
-    """Every anchor in ``folder``, signatures checked, oldest head first."""
+def load_anchors(folder: Path, trusted: KeySet | None = None) -> list[Anchor]:
+    """Every anchor in ``folder``, signatures checked, oldest head first.
+
+    Without ``trusted`` they must all be signed by one key; with it, each by a
+    key of the set (anchors of a rotated key among them).
+    """
     if not folder.is_dir():
         raise LedgerError(f"--anchors {folder}: not a folder")
     out: list[Anchor] = []
     for path in sorted(folder.glob("anchor-*.json")):
-        out.append(read_anchor(path, pin))
+        out.append(read_anchor(path, trusted))
     keys = {a.key.kid for a in out}
-    if len(keys) > 1 and pin is None:
-        raise ProofError(f"the anchors in {folder} are signed by {len(keys)} different keys")
+    if len(keys) > 1 and trusted is None:
+        raise ProofError(
+            f"the anchors in {folder} are signed by {len(keys)} different keys: after a key "
+            "rotation, pass --keys with the server's key set (/.well-known/samtycke-keys.json)"
+        )
     return sorted(out, key=lambda a: (a.seq, a.statement.get("anchored_at", "")))
 
 
-def read_anchor(path: Path, pin: PublicKey | None = None) -> Anchor:
+def read_anchor(path: Path, trusted: KeySet | None = None) -> Anchor:
     """One anchor file, its signature checked (ProofError when it does not hold)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -178,8 +184,8 @@ def read_anchor(path: Path, pin: PublicKey | None = None) -> Anchor:
         raise ProofError(f"anchor {path.name}: not a samtycke anchor file") from None
     if not ok_shape or not key.verify(signature, anchor_message(statement)):
         raise ProofError(f"anchor {path.name}: its signature does not verify (altered)")
-    if pin is not None and key.raw != pin.raw:
-        raise ProofError(f"anchor {path.name}: signed by key {key.kid}, not {pin.kid}")
+    if trusted is not None:
+        trusted.check(key, f"anchor {path.name}")
     return Anchor(path, statement, key)
 
 

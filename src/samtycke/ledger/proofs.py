@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from samtycke.errors import LedgerError
+from samtycke.errors import LedgerError, ProofError
 from samtycke.ledger import merkle
 from samtycke.ledger.anchors import Anchor, anchor_message
-from samtycke.ledger.receipts import ProofError, check_receipt
+from samtycke.ledger.receipts import check_receipt
 from samtycke.ledger.records import compact_json
-from samtycke.ledger.signing import PublicKey
+from samtycke.ledger.signing import KeySet, PublicKey
 from samtycke.ledger.tree import tree_of
 from samtycke.ledger.view import View
 
@@ -47,7 +47,9 @@ def _canonical(receipt: dict[str, Any]) -> str:
     return compact_json(receipt["record"])
 
 
-def build_bundle(view: View, receipt: dict[str, Any], anchors: list[Anchor]) -> dict[str, Any]:
+def build_bundle(
+    view: View, receipt: dict[str, Any], anchors: list[Anchor], trusted: KeySet | None = None
+) -> dict[str, Any]:
     """The proof bundle of ``receipt`` against the newest anchor covering its seq."""
     seq = receipt["seq"]
     covering = [a for a in anchors if a.seq >= seq]
@@ -67,7 +69,7 @@ def build_bundle(view: View, receipt: dict[str, Any], anchors: list[Anchor]) -> 
             "path": [p.hex() for p in path],
         },
     }
-    check_bundle(bundle)
+    check_bundle(bundle, trusted)
     return bundle
 
 
@@ -75,8 +77,12 @@ def _signature(anchor: Anchor) -> str:
     return str(json.loads(anchor.path.read_text(encoding="utf-8"))["signature"])
 
 
-def check_bundle(bundle: object, pin: PublicKey | None = None) -> dict[str, Any]:
-    """Check a proof bundle with nothing but its own content; returns the anchor statement."""
+def check_bundle(bundle: object, trusted: KeySet | None = None) -> dict[str, Any]:
+    """Check a proof bundle with nothing but its own content; returns the anchor statement.
+
+    Without ``trusted`` the receipt and the anchor must be signed by one key;
+    with it, each by a key of the set (one signed before a rotation, one after).
+    """
     if not isinstance(bundle, dict) or bundle.get("kind") != PROOF_KIND:
         raise LedgerError('not a samtycke proof (no "kind": "samtycke-proof")')
     receipt, key = check_receipt(bundle.get("receipt"))
@@ -92,8 +98,14 @@ def check_bundle(bundle: object, pin: PublicKey | None = None) -> dict[str, Any]
         raise LedgerError("the proof's anchor or inclusion part is malformed") from None
     if not anchor_key.verify(signature, anchor_message(statement)):
         raise ProofError("the proof's anchor: its signature does not verify")
-    if anchor_key.raw != key.raw or (pin is not None and pin.raw != key.raw):
-        raise ProofError("the receipt and the anchor are signed by different keys")
+    if trusted is not None:
+        trusted.check(key, "the proof's receipt")
+        trusted.check(anchor_key, "the proof's anchor")
+    elif anchor_key.raw != key.raw:
+        raise ProofError(
+            "the receipt and the anchor are signed by different keys: after a key rotation, "
+            "pass --keys with the server's key set (/.well-known/samtycke-keys.json)"
+        )
     if index != receipt["seq"] - 1 or size != statement["tree_size"]:
         raise ProofError("the inclusion proof is for another leaf or another tree")
     if not merkle.verify_inclusion(index, size, bytes.fromhex(receipt["hash"]), path, root):

@@ -21,15 +21,11 @@ import json
 from typing import Any
 
 from samtycke import ids
-from samtycke.errors import ChainError, LedgerError
+from samtycke.errors import LedgerError, ProofError
 from samtycke.ledger.records import Record, compact_json, link_hash
 from samtycke.ledger.signing import PublicKey, SigningKey
 
 RECEIPT_KIND = "samtycke-receipt"
-
-
-class ProofError(ChainError):
-    """A receipt, anchor or inclusion proof does not check out (exit 1)."""
 
 
 def receipt_message(digest: str) -> bytes:

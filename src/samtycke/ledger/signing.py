@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from samtycke.errors import LedgerError
+from samtycke.errors import LedgerError, ProofError
 
 
 def b64url(data: bytes) -> str:
@@ -127,3 +128,50 @@ class SigningKey:
 def key_set(keys: list[PublicKey]) -> dict[str, Any]:
     """The JSON Web Key set published at ``/.well-known/samtycke-keys.json``."""
     return {"keys": [k.jwk() for k in keys]}
+
+
+@dataclass(frozen=True)
+class KeySet:
+    """The keys trusted to have signed receipts and anchors, and where they were read.
+
+    Saved from ``/.well-known/samtycke-keys.json``, it names every key the
+    server has signed with, so what an old key signed stays provable after
+    the key is rotated.
+    """
+
+    keys: tuple[PublicKey, ...]
+    source: str
+
+    def check(self, key: PublicKey, what: str) -> None:
+        """ProofError unless ``key`` (which signed ``what``) is one of the set."""
+        if all(k.raw != key.raw for k in self.keys):
+            raise ProofError(
+                f"{what} is signed by key {key.kid}, which {self.source} does not hold"
+            )
+
+    @classmethod
+    def read(cls, path: Path) -> KeySet:
+        """A saved JSON Web Key set; LedgerError naming the file and what is wrong."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise LedgerError(f"{path}: cannot read it: {exc.strerror}") from None
+        except ValueError:  # also undecodable bytes
+            raise LedgerError(f"{path}: not JSON") from None
+        jwks = data.get("keys") if isinstance(data, dict) else None
+        if not isinstance(jwks, list):
+            raise LedgerError(f'{path}: no "keys" list')
+        if not jwks:
+            raise LedgerError(f"{path}: holds no key")
+        keys = []
+        for n, jwk in enumerate(jwks, 1):
+            try:
+                if jwk["kty"] != "OKP" or jwk["crv"] != "Ed25519":
+                    raise ValueError("another kind of key")
+                key = PublicKey.from_text(jwk["x"])
+            except (KeyError, TypeError, ValueError):
+                raise LedgerError(f"{path}: key {n} is not an Ed25519 key") from None
+            if jwk.get("kid", key.kid) != key.kid:
+                raise LedgerError(f"{path}: key {n}'s kid is not the id of its x")
+            keys.append(key)
+        return cls(tuple(keys), str(path))
