@@ -288,3 +288,30 @@ def test_an_unforeseen_error_does_not_end_the_schedule(
         finally:
             anchorer.stop()
     assert "scheduled anchor failed" in caplog.text and "something nobody foresaw" in caplog.text
+
+
+def test_the_key_set_publishes_retired_keys_after_the_signing_key(
+    sites_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from samtycke.ledger.signing import KeySet, SigningKey
+
+    old = SigningKey.load(tmp_path / "old.pem", create=True).public
+    monkeypatch.setenv("SAMTYCKE_SIGNING_KEY", str(tmp_path / "new.pem"))
+    monkeypatch.setenv("SAMTYCKE_RETIRED_KEYS", f" {old.x} ")
+    config = ServerConfig(declaration=sites_dir, db=f"sqlite:///{tmp_path / 'l.db'}")
+    with LiveServer(config) as live:
+        published = web.get(live.url + "/.well-known/samtycke-keys.json").json()
+        current = live.state.signing_key.public
+    assert [k["kid"] for k in published["keys"]] == [current.kid, old.kid]
+    saved = tmp_path / "keys.json"
+    saved.write_text(json.dumps(published), encoding="utf-8")
+    assert KeySet.read(saved).keys == (current, old)
+
+
+def test_a_retired_key_that_is_no_key_is_one_line() -> None:
+    from samtycke.server.config import ConfigError
+    from samtycke.server.proof import settings_from_env
+
+    env = {"SAMTYCKE_RETIRED_KEYS": "tXrM6i1Zb7m0nL0qXg0fRk3nq0m8U5q1Gk7o2yQpWc4,old.pem"}
+    with pytest.raises(ConfigError, match=r"SAMTYCKE_RETIRED_KEYS has value 'old\.pem'"):
+        settings_from_env(env, "sqlite:///x.db")

@@ -10,6 +10,9 @@ SAMTYCKE_SIGNING_KEY        ``<db file>.signing-key.pem`` (SQLite),     Ed25519 
 SAMTYCKE_ANCHORS            (none: no scheduled anchors)                folder anchors are written to
 SAMTYCKE_ANCHOR_EVERY       3600                                        seconds between anchors
 SAMTYCKE_TSA                (none)                                      RFC 3161 authority for anchors
+SAMTYCKE_RETIRED_KEYS       (none)                                      keys signed with before a
+                                                                        rotation (``public_key``
+                                                                        values), still published
 ==========================  ==========================================  ============================
 """
 
@@ -30,7 +33,7 @@ from starlette.responses import JSONResponse
 
 from samtycke.errors import LedgerError
 from samtycke.ledger import Ledger
-from samtycke.ledger.signing import SigningKey, key_set
+from samtycke.ledger.signing import PublicKey, SigningKey, key_set
 from samtycke.ledger.store import now_us
 from samtycke.ledger.tsa import url_problem
 from samtycke.server.config import ConfigError
@@ -46,6 +49,7 @@ class ProofSettings:
     anchors: Path | None = None
     anchor_every: float = 3600.0
     tsa: str | None = None
+    retired: tuple[PublicKey, ...] = ()
 
 
 def default_key_file(db_url: str) -> Path:
@@ -82,7 +86,23 @@ def settings_from_env(env: Mapping[str, str], db_url: str) -> ProofSettings:
         anchors=Path(anchors) if anchors else None,
         anchor_every=every,
         tsa=tsa,
+        retired=_retired_keys(env.get("SAMTYCKE_RETIRED_KEYS", "")),
     )
+
+
+def _retired_keys(text: str) -> tuple[PublicKey, ...]:
+    keys = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            keys.append(PublicKey.from_text(part))
+        except ValueError:
+            raise ConfigError(
+                f"SAMTYCKE_RETIRED_KEYS has value {part!r}: give the public_key (base64url) "
+                "of each key this server signed with before, comma separated"
+            ) from None
+    return tuple(keys)
 
 
 def load_key(settings: ProofSettings) -> SigningKey:
@@ -173,10 +193,14 @@ class Anchorer:
 
 
 async def keys_json(request: Request) -> JSONResponse:
-    """``GET /.well-known/samtycke-keys.json``: the keys receipts and anchors are signed with."""
+    """``GET /.well-known/samtycke-keys.json``: the keys receipts and anchors are signed with.
+
+    The signing key first, then the retired ones (``SAMTYCKE_RETIRED_KEYS``).
+    """
     st = request.app.state.samtycke
     key: SigningKey | None = st.signing_key
     keys = [key.public] if key is not None else []
+    keys += [k for k in st.retired_keys if k not in keys]  # what they signed stays provable
     return JSONResponse(key_set(keys), headers={"Cache-Control": "public, max-age=300"})
 
 

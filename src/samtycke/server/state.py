@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from samtycke.ledger import Ledger
 from samtycke.ledger.receipts import receipt_signature
-from samtycke.ledger.signing import SigningKey
+from samtycke.ledger.signing import PublicKey, SigningKey
 from samtycke.server import errors
 from samtycke.server.assets import AssetCache
 from samtycke.server.client import RateLimiter
@@ -30,6 +30,7 @@ class ServerState:
     versions: Versions | None = None
     writer: GroupWriter | None = None
     signing_key: SigningKey | None = None
+    retired_keys: tuple[PublicKey, ...] = ()
     anchorer: Anchorer | None = None
     assets: AssetCache = field(default_factory=AssetCache)
     refusals: RefusalLog = field(default_factory=RefusalLog)
@@ -42,6 +43,7 @@ class ServerState:
         """
         proof = settings_from_env(os.environ, self.config.db)
         self.signing_key = open_proof(proof)
+        self.retired_keys = proof.retired
         self.ledger = Ledger(self.config.ledger_url, migrate=True)
         self.versions = Versions(self.ledger, self.sites)
         key = self.signing_key
