@@ -40,10 +40,13 @@ def pytest_collectstart(collector: pytest.Collector) -> None:
     """Point the framework integrations' default ledger into a temporary folder.
 
     Framework apps built in tests without a ledger URL get the integrations'
-    default, a file in the working directory. Set when the first collector
+    default, a file in the working directory; servers on PostgreSQL without
+    ``SAMTYCKE_SIGNING_KEY`` make their key in the user's data folder
+    (``XDG_DATA_HOME``), which goes there too. Set when the first collector
     under tests/ starts, before any test module imports the integrations, a
-    test run never writes a ledger or a signing key into the checkout; and
-    xdist's controlling process, which collects nothing, never loads them.
+    test run never writes a ledger or a signing key into the checkout or the
+    home folder; and xdist's controlling process, which collects nothing,
+    never loads them.
     """
     if _DEFAULT_LEDGER_DIR:
         return
@@ -52,6 +55,7 @@ def pytest_collectstart(collector: pytest.Collector) -> None:
     folder = tempfile.TemporaryDirectory(prefix="samtycke-tests-")
     _DEFAULT_LEDGER_DIR.append(folder)
     samtycke.contrib.inprocess.DEFAULT_DB = f"sqlite:///{Path(folder.name) / 'samtycke-ledger.db'}"
+    os.environ["XDG_DATA_HOME"] = str(Path(folder.name) / "data")  # also for the processes started
 
 
 @pytest.hookimpl(tryfirst=True)
