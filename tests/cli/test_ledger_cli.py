@@ -298,7 +298,8 @@ def test_a_first_version_ledger_on_postgresql_migrates_then_serve_extends_its_ch
         "method": "custom",
         "choices": {c: c == "necessary" for c in site.category_ids},
     }
-    server = ServeProcess(decl, pg_url).start()
+    key = {"SAMTYCKE_SIGNING_KEY": str(tmp_path / "key.pem")}  # the key it anchors with below
+    server = ServeProcess(decl, pg_url, env=key).start()
     try:
         for _ in range(3):
             posted = web.post(server.url + "/v1/consents", json=body, timeout=30)
@@ -402,6 +403,20 @@ def test_a_rotated_signing_key_keeps_anchors_and_receipts_provable(db: str, tmp_
     assert code == 1 and f"signed by key {both[0].kid}, which {keys} does not hold" in err
     code, _, err = run("ledger", "prove", str(rfile), "--keys", str(keys))
     assert code == 1 and f"the receipt of record 4 is signed by key {both[0].kid}" in err
+
+
+def test_anchor_refuses_a_key_the_servers_do_not_sign_with(db: str, tmp_path: Path) -> None:
+    from samtycke.ledger.signing import SigningKey
+    from samtycke.server.proof import check_ledger_key
+
+    servers = SigningKey.load(tmp_path / "servers.pem", create=True).public
+    with Ledger(db) as led:
+        check_ledger_key(led.engine, servers, ())  # as each server does at start
+    anchor = ("ledger", "anchor", "--db", db, "--out", str(tmp_path / "a"), "--key")
+    code, _, err = run(*anchor, str(tmp_path / "other.pem"))
+    assert code == 2 and f"not the one this ledger's servers sign with ({servers.kid})" in err
+    assert not (tmp_path / "a").exists()
+    assert run(*anchor, str(tmp_path / "servers.pem"))[0] == 0
 
 
 @pytest.mark.parametrize(

@@ -135,6 +135,25 @@ def test_an_anchor_setting_it_cannot_use_stops_serve_in_one_line(
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
+def test_a_replica_with_another_signing_key_stops_serve_in_one_line(tmp_path: Path) -> None:
+    from samtycke.ledger import Ledger
+    from samtycke.ledger.signing import SigningKey
+    from samtycke.server.proof import check_ledger_key
+
+    db = f"sqlite:///{tmp_path / 'l.db'}"
+    with Ledger(db, migrate=True) as led:  # another replica's key came first
+        check_ledger_key(led.engine, SigningKey.load(tmp_path / "a.pem", create=True).public, ())
+    decl = write_site(tmp_path, "shop", "shop.example")
+    env = {"SAMTYCKE_SIGNING_KEY": str(tmp_path / "b.pem")}
+    with socket.create_server(("127.0.0.1", 0)) as taken:  # were it accepted: exit 3, not a hang
+        port = str(taken.getsockname()[1])
+        args = ["serve", "--declaration", str(decl), "--db", db, "--port", port]
+        result = CliRunner().invoke(main, args, env=env)
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.startswith("samtycke: this server's signing key ")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
 def test_a_setting_it_refuses_stops_it_before_the_server_is_loaded() -> None:
     # An operator's typo is answered in a tenth of a second, not after the
     # whole web stack has been imported.

@@ -316,3 +316,25 @@ def test_a_retired_key_that_is_no_key_is_one_line() -> None:
     env = {"SAMTYCKE_RETIRED_KEYS": "tXrM6i1Zb7m0nL0qXg0fRk3nq0m8U5q1Gk7o2yQpWc4,old.pem"}
     with pytest.raises(ConfigError, match=r"SAMTYCKE_RETIRED_KEYS has value 'old\.pem'"):
         settings_from_env(env, "sqlite:///x.db")
+
+
+def test_every_server_on_one_ledger_signs_with_its_key(tmp_path: Path) -> None:
+    # Replicas that each made their own key would hand out receipts the key set
+    # of the next replica does not hold; one with another key refuses to start.
+    from samtycke.ledger import Ledger
+    from samtycke.ledger.signing import SigningKey
+    from samtycke.server.config import ConfigError
+    from samtycke.server.proof import check_ledger_key
+
+    first = SigningKey.load(tmp_path / "first.pem", create=True).public
+    second = SigningKey.load(tmp_path / "second.pem", create=True).public
+    with Ledger(f"sqlite:///{tmp_path / 'l.db'}", migrate=True) as led:
+        check_ledger_key(led.engine, first, ())
+        check_ledger_key(led.engine, first, ())  # the same key again: a restart
+        with pytest.raises(ConfigError) as other:
+            check_ledger_key(led.engine, second, ())
+        assert f"signing key {second.kid} is not the ledger's ({first.kid}" in str(other.value)
+        assert f"SAMTYCKE_RETIRED_KEYS={first.x}" in str(other.value)
+        check_ledger_key(led.engine, second, (first,))  # a declared rotation
+        with pytest.raises(ConfigError, match=f"signing key {first.kid} is not the ledger's"):
+            check_ledger_key(led.engine, first, ())  # a replica left on the old key

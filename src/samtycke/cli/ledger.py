@@ -162,10 +162,19 @@ def verify(db: str, anchors: Path | None, key_set: Path | None) -> None:
 def anchor_cmd(db: str, out: Path, key_file: Path, tsa: str | None) -> None:
     """Sign the chain head and its Merkle root into a new file in OUT."""
     from samtycke.ledger.anchors import write_anchor
-    from samtycke.ledger.signing import SigningKey
+    from samtycke.ledger.runs import stored_signing_key
+    from samtycke.ledger.signing import PublicKey, SigningKey
 
     key = SigningKey.load(key_file, create=True)
     with Ledger(db) as led:
+        servers = stored_signing_key(led.engine)
+        if servers is not None and servers != key.public.x:
+            # Anchors of another key would split the folder: verify trusts one key.
+            raise LedgerError(
+                f"{key_file} is key {key.public.kid}, not the one this ledger's servers sign "
+                f"with ({PublicKey.from_text(servers).kid}): anchor with their "
+                "SAMTYCKE_SIGNING_KEY"
+            )
         path, st = write_anchor(led, out, key, tsa)
     click.echo(f"anchored seq {st['seq']} hash {st['hash']} root {st['root']} → {path}")
 

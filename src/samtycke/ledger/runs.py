@@ -6,7 +6,9 @@ simply not recorded, and a database too old to have the table records nothing.
 
 A scheduled job that every server process runs on one ledger also takes its
 rounds here (``take_round``): the row ``<kind>-round`` holds when a round was
-last taken and for which chain head, so one process does each round.
+last taken and for which chain head, so one process does each round. The row
+``signing-key`` holds the public key the ledger's servers sign with
+(``signing_key``, ``set_signing_key``), so a replica with another key is found.
 """
 
 from __future__ import annotations
@@ -89,3 +91,35 @@ def round_done(engine: Engine, kind: str, head_seq: int | None) -> None:
     head = "" if head_seq is None else str(head_seq)
     with engine.begin() as conn:
         conn.execute(update(_T).where(_T.c.kind == f"{kind}-round").values(detail=head))
+
+
+SIGNING_KEY = "signing-key"
+
+
+def signing_key(engine: Engine, public_key: str, at_us: int | None = None) -> str:
+    """The ledger's signing key (base64url); ``public_key`` becomes it when there is none yet.
+
+    Of servers starting at once with different keys, the first to write wins
+    and the others read its key.
+    """
+    ins = insert_for(engine.dialect.name, _T).values(
+        kind=SIGNING_KEY, ran_us=now_us() if at_us is None else at_us, ok=1, detail=public_key
+    )
+    with engine.begin() as conn:
+        conn.execute(ins.on_conflict_do_nothing(index_elements=[_T.c.kind]))
+        stored = conn.execute(select(_T.c.detail).where(_T.c.kind == SIGNING_KEY)).scalar_one()
+    return str(stored)
+
+
+def stored_signing_key(engine: Engine) -> str | None:
+    """The ledger's signing key (base64url) when a server has set one; only reads."""
+    with engine.connect() as conn:
+        stored = conn.execute(select(_T.c.detail).where(_T.c.kind == SIGNING_KEY)).scalar()
+    return None if stored is None else str(stored)
+
+
+def set_signing_key(engine: Engine, public_key: str, at_us: int | None = None) -> None:
+    """Make ``public_key`` the ledger's signing key (a rotation)."""
+    values = {"ran_us": now_us() if at_us is None else at_us, "detail": public_key}
+    with engine.begin() as conn:
+        conn.execute(update(_T).where(_T.c.kind == SIGNING_KEY).values(**values))

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -131,6 +131,34 @@ def open_proof(settings: ProofSettings) -> SigningKey:
         if not os.access(folder, os.W_OK | os.X_OK):
             raise ConfigError(f"SAMTYCKE_ANCHORS: {folder} is not writable by this user")
     return load_key(settings)
+
+
+def check_ledger_key(engine: Engine, key: PublicKey, retired: tuple[PublicKey, ...]) -> None:
+    """Every server of one ledger signs with one key: ConfigError for a server with another.
+
+    Replicas that each made a key of their own would hand out receipts the
+    key set of the next replica does not hold. A server with a new key is
+    accepted when the ledger's key is among its retired ones: that declares a
+    rotation, and the new key becomes the ledger's.
+    """
+    from samtycke.ledger.runs import set_signing_key, signing_key
+
+    stored = signing_key(engine, key.x)
+    if stored == key.x:
+        return
+    if any(k.x == stored for k in retired):
+        set_signing_key(engine, key.x)
+        log.warning("samtycke: the ledger's signing key is now %s (rotated)", key.kid)
+        return
+    try:
+        theirs = PublicKey.from_text(stored).kid
+    except ValueError:
+        theirs = "unreadable"
+    raise ConfigError(
+        f"this server's signing key {key.kid} is not the ledger's ({theirs}, used by the "
+        "servers before): give every server the same SAMTYCKE_SIGNING_KEY, or, to rotate "
+        f"the key, set SAMTYCKE_RETIRED_KEYS={stored}"
+    )
 
 
 class Anchorer:

@@ -27,7 +27,7 @@ from samtycke.ledger import Ledger
 from samtycke.server.app import create_app
 from samtycke.server.config import ServerConfig
 from samtycke.server.guard import raise_descriptor_limit
-from samtycke.server.proof import open_proof, settings_from_env
+from samtycke.server.proof import check_ledger_key, open_proof, settings_from_env
 from samtycke.server.sites import load_sites
 
 KEEP_ALIVE_SECONDS = 5
@@ -42,12 +42,14 @@ def preflight(config: ServerConfig) -> list[str]:
     before uvicorn starts and would print a traceback instead.
     """
     sites = load_sites(config.declaration)
-    open_proof(settings_from_env(os.environ, config.db))  # a bad key or setting: one line
+    proof = settings_from_env(os.environ, config.db)
+    key = open_proof(proof)  # a bad key or setting: one line
     from samtycke.monitor.settings import settings_from_env as monitor_settings
 
     monitor_settings(os.environ)  # SAMTYCKE_MONITOR and SAMTYCKE_SMTP_*, the same
     # Without the session limits: a migration of a large ledger may rightly take minutes.
-    Ledger(config.db, migrate=True).close()  # serve migrates at start
+    with Ledger(config.db, migrate=True) as led:  # serve migrates at start
+        check_ledger_key(led.engine, key.public, proof.retired)
     return sorted(sites)
 
 

@@ -13,7 +13,7 @@ from samtycke.server import errors
 from samtycke.server.assets import AssetCache
 from samtycke.server.client import RateLimiter
 from samtycke.server.config import ServerConfig
-from samtycke.server.proof import Anchorer, open_proof, settings_from_env
+from samtycke.server.proof import Anchorer, check_ledger_key, open_proof, settings_from_env
 from samtycke.server.refusals import RefusalLog
 from samtycke.server.sites import Site, Versions
 from samtycke.server.writer import GroupWriter
@@ -45,6 +45,7 @@ class ServerState:
         self.signing_key = open_proof(proof)
         self.retired_keys = proof.retired
         self.ledger = Ledger(self.config.ledger_url, migrate=True)
+        check_ledger_key(self.ledger.engine, self.signing_key.public, proof.retired)
         self.versions = Versions(self.ledger, self.sites)
         key = self.signing_key
         sign = None if key is None else functools.partial(receipt_signature, key=key)
