@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -338,3 +339,18 @@ def test_every_server_on_one_ledger_signs_with_its_key(tmp_path: Path) -> None:
         check_ledger_key(led.engine, second, (first,))  # a declared rotation
         with pytest.raises(ConfigError, match=f"signing key {first.kid} is not the ledger's"):
             check_ledger_key(led.engine, first, ())  # a replica left on the old key
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write into read-only folders")
+def test_an_anchors_folder_this_user_cannot_write_is_refused(tmp_path: Path) -> None:
+    from samtycke.server.config import ConfigError
+    from samtycke.server.proof import ProofSettings, open_proof
+
+    folder = tmp_path / "anchors"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(ConfigError, match="is not writable by this user"):
+            open_proof(ProofSettings(tmp_path / "key.pem", anchors=folder))
+    finally:
+        folder.chmod(0o755)
