@@ -413,8 +413,11 @@ def test_anchor_refuses_a_key_the_servers_do_not_sign_with(db: str, tmp_path: Pa
     with Ledger(db) as led:
         check_ledger_key(led.engine, servers, ())  # as each server does at start
     anchor = ("ledger", "anchor", "--db", db, "--out", str(tmp_path / "a"), "--key")
+    SigningKey.load(tmp_path / "other.pem", create=True)
     code, _, err = run(*anchor, str(tmp_path / "other.pem"))
     assert code == 2 and f"not the one this ledger's servers sign with ({servers.kid})" in err
+    code, _, err = run(*anchor, str(tmp_path / "missing.pem"))  # not made: it could not be used
+    assert code == 2 and "missing.pem" in err and not (tmp_path / "missing.pem").exists()
     assert not (tmp_path / "a").exists()
     assert run(*anchor, str(tmp_path / "servers.pem"))[0] == 0
 

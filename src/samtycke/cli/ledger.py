@@ -165,9 +165,10 @@ def anchor_cmd(db: str, out: Path, key_file: Path, tsa: str | None) -> None:
     from samtycke.ledger.runs import stored_signing_key
     from samtycke.ledger.signing import PublicKey, SigningKey
 
-    key = SigningKey.load(key_file, create=True)
     with Ledger(db) as led:
         servers = stored_signing_key(led.engine)
+        # A ledger whose servers sign already has its key: a missing file is a mistake.
+        key = SigningKey.load(key_file, create=servers is None)
         if servers is not None and servers != key.public.x:
             # Anchors of another key would split the folder: verify trusts one key.
             raise LedgerError(
