@@ -112,7 +112,7 @@ def test_a_bad_monitor_setting_stops_serve_in_one_line(
         ("SAMTYCKE_ANCHORS", "{tmp}/a-file", "SAMTYCKE_ANCHORS: {tmp}/a-file is not a folder"),
         ("SAMTYCKE_ANCHORS", "{tmp}/a-file/anchors", "cannot make the folder"),
         ("SAMTYCKE_TSA", "tsa.example", "SAMTYCKE_TSA has value 'tsa.example'"),
-        ("SAMTYCKE_TSA", "ftp://tsa.example/", "give an http:// or https:// URL"),
+        ("SAMTYCKE_TSA", "ftp://tsa.example/", "scheme 'ftp' is not allowed (give the http://"),
     ],
 )
 def test_an_anchor_setting_it_cannot_use_stops_serve_in_one_line(

@@ -200,14 +200,21 @@ def test_cached_subtrees_serve_proofs_and_a_wrong_one_only_fails(
 
 
 def test_a_time_stamp_authority_is_asked_over_http_only(tmp_path: Path) -> None:
+    from samtycke.declaration.urls import url_problem
     from samtycke.errors import LedgerError
-    from samtycke.ledger.tsa import request_timestamp, url_problem
+    from samtycke.ledger.tsa import request_timestamp
 
     secret = tmp_path / "secret"
     secret.write_bytes(b"never read as a reply")
-    for url in (secret.as_uri(), "tsa.example", "http://", "https://[::1"):
-        assert url_problem(url) is not None
-        with pytest.raises(LedgerError, match="give an http:// or https:// URL"):
+    for url, problem in (
+        (secret.as_uri(), "scheme 'file' is not allowed"),
+        ("tsa.example", "it does not start with http:// or https://"),
+        ("http://", "it needs a host name"),
+        ("https://[::1", "it is not well formed"),
+    ):
+        with pytest.raises(LedgerError) as refused:
             request_timestamp(url, bytes(32))
-    assert url_problem("https://freetsa.example/tsr") is None
+        assert problem in str(refused.value)
+        assert "give the http:// or https:// URL of an RFC 3161" in str(refused.value)
+    assert url_problem("https://freetsa.example/tsr") is None  # the one URL rule: these pass
     assert url_problem("http://127.0.0.1:8080/") is None

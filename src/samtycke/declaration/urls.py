@@ -1,4 +1,5 @@
-"""The one URL rule of the package: which URLs a declaration may hold and HTML may link.
+"""The one URL rule of the package: which URLs a declaration may hold and HTML may link,
+and which a setting may name for samtycke to call (a time-stamp authority).
 
 A declaration's URLs end up as links on pages served from the consent server's
 own origin (the policy pages) and in the banner, so a ``javascript:`` or

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import secrets
 import urllib.error
-import urllib.parse
 import urllib.request
 
+from samtycke.declaration.urls import url_problem
 from samtycke.errors import LedgerError
 
 _SHA256_OID = bytes.fromhex("0609608648016503040201")  # 2.16.840.1.101.3.4.2.1
 TIMEOUT_S = 30
+URL_HINT = "give the http:// or https:// URL of an RFC 3161 time-stamp authority"
 
 
 def _der(tag: int, body: bytes) -> bytes:
@@ -82,23 +83,11 @@ def check_reply(reply: bytes, digest: bytes) -> None:
         raise LedgerError("the time-stamp authority's token is not over the anchor's digest")
 
 
-def url_problem(url: str) -> str | None:
-    """Why ``url`` cannot be a time-stamp authority's address, or None when it can."""
-    try:
-        parts = urllib.parse.urlsplit(url)
-        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
-    except ValueError:  # such as an unclosed [ of an IPv6 address
-        usable = False
-    if not usable:
-        return "give an http:// or https:// URL of an RFC 3161 time-stamp authority"
-    return None
-
-
 def request_timestamp(url: str, digest: bytes) -> bytes:
     """Post a request for ``digest`` to ``url``; the checked DER reply."""
     problem = url_problem(url)
     if problem is not None:  # never another scheme urllib knows, such as file:
-        raise LedgerError(f"time-stamp authority {url!r}: {problem}")
+        raise LedgerError(f"time-stamp authority {url!r}: {problem} ({URL_HINT})")
     body = timestamp_request(digest, secrets.randbits(63))
     req = urllib.request.Request(
         url, data=body, method="POST", headers={"Content-Type": "application/timestamp-query"}

@@ -31,11 +31,12 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from samtycke.declaration.urls import url_problem
 from samtycke.errors import LedgerError
 from samtycke.ledger import Ledger
 from samtycke.ledger.signing import PublicKey, SigningKey, key_set
 from samtycke.ledger.store import now_us
-from samtycke.ledger.tsa import url_problem
+from samtycke.ledger.tsa import URL_HINT
 from samtycke.server.config import ConfigError
 
 log = logging.getLogger("samtycke.proof")
@@ -80,7 +81,7 @@ def settings_from_env(env: Mapping[str, str], db_url: str) -> ProofSettings:
     tsa = env.get("SAMTYCKE_TSA") or None
     problem = None if tsa is None else url_problem(tsa)
     if problem is not None:
-        raise ConfigError(f"SAMTYCKE_TSA has value {tsa!r}: {problem}")
+        raise ConfigError(f"SAMTYCKE_TSA has value {tsa!r}: {problem} ({URL_HINT})")
     return ProofSettings(
         key_file=Path(key) if key else default_key_file(db_url),
         anchors=Path(anchors) if anchors else None,
