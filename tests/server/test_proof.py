@@ -323,6 +323,7 @@ def test_every_server_on_one_ledger_signs_with_its_key(tmp_path: Path) -> None:
     # Replicas that each made their own key would hand out receipts the key set
     # of the next replica does not hold; one with another key refuses to start.
     from samtycke.ledger import Ledger
+    from samtycke.ledger.runs import set_signing_key
     from samtycke.ledger.signing import SigningKey
     from samtycke.server.config import ConfigError
     from samtycke.server.proof import check_ledger_key
@@ -339,6 +340,9 @@ def test_every_server_on_one_ledger_signs_with_its_key(tmp_path: Path) -> None:
         check_ledger_key(led.engine, second, (first,))  # a declared rotation
         with pytest.raises(ConfigError, match=f"signing key {first.kid} is not the ledger's"):
             check_ledger_key(led.engine, first, ())  # a replica left on the old key
+        set_signing_key(led.engine, "not a key")  # what a database administrator wrote
+        with pytest.raises(ConfigError, match=r"is not the ledger's \(unreadable, "):
+            check_ledger_key(led.engine, second, ())
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write into read-only folders")

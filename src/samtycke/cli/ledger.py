@@ -173,7 +173,7 @@ def anchor_cmd(db: str, out: Path, key_file: Path, tsa: str | None) -> None:
             # Anchors of another key would split the folder: verify trusts one key.
             raise LedgerError(
                 f"{key_file} is key {key.public.kid}, not the one this ledger's servers sign "
-                f"with ({PublicKey.from_text(servers).kid}): anchor with their "
+                f"with ({PublicKey.kid_of(servers)}): anchor with their "
                 "SAMTYCKE_SIGNING_KEY"
             )
         path, st = write_anchor(led, out, key, tsa)

@@ -94,6 +94,7 @@ def round_done(engine: Engine, kind: str, head_seq: int | None) -> None:
 
 
 SIGNING_KEY = "signing-key"
+_KEY_ROW = select(_T.c.detail).where(_T.c.kind == SIGNING_KEY)
 
 
 def signing_key(engine: Engine, public_key: str, at_us: int | None = None) -> str:
@@ -107,14 +108,14 @@ def signing_key(engine: Engine, public_key: str, at_us: int | None = None) -> st
     )
     with engine.begin() as conn:
         conn.execute(ins.on_conflict_do_nothing(index_elements=[_T.c.kind]))
-        stored = conn.execute(select(_T.c.detail).where(_T.c.kind == SIGNING_KEY)).scalar_one()
+        stored = conn.execute(_KEY_ROW).scalar_one()
     return str(stored)
 
 
 def stored_signing_key(engine: Engine) -> str | None:
     """The ledger's signing key (base64url) when a server has set one; only reads."""
     with engine.connect() as conn:
-        stored = conn.execute(select(_T.c.detail).where(_T.c.kind == SIGNING_KEY)).scalar()
+        stored = conn.execute(_KEY_ROW).scalar()
     return None if stored is None else str(stored)
 
 

@@ -71,6 +71,14 @@ class PublicKey:
         }
 
     @classmethod
+    def kid_of(cls, x: str) -> str:
+        """The key id of a key written as base64url text; "unreadable" when it is none."""
+        try:
+            return cls.from_text(x).kid
+        except ValueError:
+            return "unreadable"
+
+    @classmethod
     def from_text(cls, x: str) -> PublicKey:
         """The key from its base64url raw form (ValueError when malformed)."""
         raw = unb64url(x)

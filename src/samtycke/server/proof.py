@@ -151,12 +151,8 @@ def check_ledger_key(engine: Engine, key: PublicKey, retired: tuple[PublicKey, .
         set_signing_key(engine, key.x)
         log.warning("samtycke: the ledger's signing key is now %s (rotated)", key.kid)
         return
-    try:
-        theirs = PublicKey.from_text(stored).kid
-    except ValueError:
-        theirs = "unreadable"
     raise ConfigError(
-        f"this server's signing key {key.kid} is not the ledger's ({theirs}, used by the "
+        f"this server's signing key {key.kid} is not the ledger's ({PublicKey.kid_of(stored)}, used by the "
         "servers before): give every server the same SAMTYCKE_SIGNING_KEY, or, to rotate "
         f"the key, set SAMTYCKE_RETIRED_KEYS={stored}"
     )
